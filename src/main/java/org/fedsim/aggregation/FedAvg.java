@@ -1,0 +1,39 @@
+package org.fedsim.aggregation;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * FedAvg (McMahan et al. 2017): {@code Σ_k n_k·w_k / Σ_k n_k}, accumulated in double in the order given (the
+ * server passes updates sorted by site, so the float result does not depend on arrival order).
+ */
+public final class FedAvg implements AggregationStrategy {
+  private final boolean weighted;
+
+  /** @param weighted weight by numExamples (the default); false gives every client the same weight */
+  public FedAvg(boolean weighted) {
+    this.weighted = weighted;
+  }
+
+  @Override
+  public Optional<float[]> aggregate(int round, List<ClientUpdate> updates, float[] global) {
+    if (updates.isEmpty()) return Optional.empty();
+    int d = global.length;
+    double[] sum = new double[d];
+    double total = 0;
+    for (ClientUpdate u : updates) {
+      if (u.params().length != d) {
+        throw new IllegalArgumentException(
+            "update from " + u.site() + " has " + u.params().length + " parameters, expected " + d);
+      }
+      double w = weighted ? u.numExamples() : 1.0;
+      total += w;
+      float[] p = u.params();
+      for (int i = 0; i < d; i++) sum[i] += w * p[i];
+    }
+    if (total <= 0) return Optional.empty();
+    float[] out = new float[d];
+    for (int i = 0; i < d; i++) out[i] = (float) (sum[i] / total);
+    return Optional.of(out);
+  }
+}

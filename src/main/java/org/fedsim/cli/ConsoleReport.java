@@ -1,0 +1,66 @@
+package org.fedsim.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.fedsim.metrics.ResultsWriter;
+import org.fedsim.metrics.SiteSummary;
+import org.fedsim.scenario.ExperimentRunner;
+import org.fedsim.scenario.RunSpec;
+import org.fedsim.scenario.ScenarioLoader;
+import org.fedsim.server.RunEvent;
+import org.fedsim.server.SiteRound;
+
+/** What a person sees while a scenario runs: one line per round, a table per run. */
+final class ConsoleReport {
+  private final PrintStream out;
+  private final boolean quiet;
+  private long runStart = System.nanoTime();
+
+  ConsoleReport(PrintStream out, boolean quiet) {
+    this.out = out;
+    this.quiet = quiet;
+  }
+
+  void header(ScenarioLoader.Loaded loaded, Path dir) {
+    out.printf(Locale.ROOT, "fedsim: scenario %s, %d run(s), results in %s%n", loaded.name(), loaded.runs().size(), dir);
+    runStart = System.nanoTime();
+  }
+
+  void round(RunSpec run, RunEvent.RoundCompleted r) {
+    if (r.round() == 1) runStart = System.nanoTime();
+    if (quiet) return;
+    SiteSummary all = SiteSummary.of(r.sites());
+    out.printf(Locale.ROOT, "[%s] round %d/%d  participants %d/%d  weighted acc %.4f  auc %.4f  elapsed %.1fs%n",
+        run.label(), r.round(), r.rounds(), r.accepted(), r.selected(), all.accuracy(), all.auc(),
+        (System.nanoTime() - runStart) / 1e9);
+  }
+
+  void runFinished(ExperimentRunner.RunResult result) {
+    RunEvent.RoundCompleted last = result.last();
+    out.printf(Locale.ROOT, "%n[%s] final round %d, %.1f s%n", result.run().label(), last.round(), result.wallSeconds());
+    out.printf(Locale.ROOT, "  %-18s %7s %6s %9s %7s  %s%n", "site", "n_train", "n_val", "accuracy", "auc", "status");
+    for (SiteRound s : last.sites()) {
+      out.printf(Locale.ROOT, "  %-18s %7d %6d %9s %7s  %s%n", s.site(), s.numTrain(), s.numValidation(),
+          fmt(s.accuracy()), fmt(s.auc()), s.statusLabel());
+    }
+    SiteSummary all = SiteSummary.of(last.sites());
+    out.printf(Locale.ROOT, "  %-18s %7d %6d %9s %7s  min site acc %s%n%n", "ALL (weighted)", all.numTrain(),
+        all.numValidation(), fmt(all.accuracy()), fmt(all.auc()), fmt(SiteSummary.minSiteAccuracy(last.sites())));
+  }
+
+  void done(Path dir) {
+    out.println("fedsim: wrote " + dir.resolve("metrics.csv") + ", summary.json, resolved.conf");
+  }
+
+  static ResultsWriter.RunSummary summary(ExperimentRunner.RunResult result) {
+    RunEvent.RoundCompleted last = result.last();
+    SiteSummary all = SiteSummary.of(last.sites());
+    return new ResultsWriter.RunSummary(result.run().label(), last.round(), all.accuracy(), all.auc(),
+        SiteSummary.minSiteAccuracy(last.sites()), result.wallSeconds());
+  }
+
+  private static String fmt(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+  }
+}

@@ -1,0 +1,145 @@
+package org.fedsim.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.fedsim.server.RunEvent;
+import org.fedsim.server.SiteRound;
+
+/**
+ * Writes a scenario's results into its output directory: {@code metrics.csv} (one row per site per round plus
+ * {@code ALL}), {@code summary.json} and {@code resolved.conf}. Nothing half-written ever carries a final name:
+ * rows go to {@code metrics.csv.partial} as rounds finish, and each file is moved into place atomically by
+ * {@link #finish}. metrics.csv holds no wall-clock value, so the same scenario and seed give the same bytes.
+ */
+public final class ResultsWriter implements AutoCloseable {
+  public static final List<String> COLUMNS = List.of(
+      "run", "round", "site", "participated", "n_train", "n_val", "accuracy", "auc", "loss", "epsilon", "status");
+  public static final String ALL = "ALL";
+
+  /** What summary.json says about one run. */
+  public record RunSummary(String run, int rounds, double finalWeightedAccuracy, double finalWeightedAuc,
+      double finalMinSiteAccuracy, double wallSeconds) {}
+
+  private final Path dir;
+  private final Path partial;
+  private final CSVPrinter csv;
+  private final List<RunSummary> summaries = new ArrayList<>();
+  private boolean finished;
+
+  public ResultsWriter(Path dir) {
+    this.dir = dir;
+    this.partial = dir.resolve("metrics.csv.partial");
+    try {
+      Files.createDirectories(dir);
+      BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+      this.csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
+          .setHeader(COLUMNS.toArray(String[]::new)).get());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write results into " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Append one round's rows (flushed, so a long sweep's progress is on disk). */
+  public void round(String run, RunEvent.RoundCompleted r) {
+    try {
+      for (SiteRound s : r.sites()) {
+        csv.printRecord(run, r.round(), s.site(), s.participated() ? 1 : 0, s.numTrain(), s.numValidation(),
+            num(s.accuracy()), num(s.auc()), num(s.loss()), plain(s.epsilon()), s.statusLabel());
+      }
+      SiteSummary all = SiteSummary.of(r.sites());
+      csv.printRecord(run, r.round(), ALL, all.participated(), all.numTrain(), all.numValidation(),
+          num(all.accuracy()), num(all.auc()), num(all.loss()), plain(all.epsilon()), "");
+      csv.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void runFinished(RunSummary summary) {
+    summaries.add(summary);
+  }
+
+  /** Close metrics.csv and move every file into place; {@code resolvedConf} is the scenario as it ran. */
+  public void finish(String scenario, String resolvedConf) {
+    try {
+      csv.close();
+      Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      writeAtomically(dir.resolve("summary.json"), summaryJson(scenario));
+      writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
+      finished = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot finish results in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String summaryJson(String scenario) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("scenario", scenario);
+    ArrayNode runs = root.putArray("runs");
+    for (RunSummary s : summaries) {
+      ObjectNode n = runs.addObject();
+      n.put("run", s.run());
+      n.put("rounds", s.rounds());
+      putNumber(n, "final_weighted_accuracy", s.finalWeightedAccuracy());
+      putNumber(n, "final_weighted_auc", s.finalWeightedAuc());
+      putNumber(n, "final_min_site_accuracy", s.finalMinSiteAccuracy());
+      n.put("wall_seconds", Math.round(s.wallSeconds() * 1000) / 1000.0);
+    }
+    return mapper.writeValueAsString(root) + "\n";
+  }
+
+  private static void putNumber(ObjectNode n, String field, double v) {
+    if (Double.isNaN(v)) n.putNull(field);
+    else n.put(field, Double.parseDouble(num(v)));
+  }
+
+  /** Write to a temporary file in the same directory, then rename over the target. */
+  public static void writeAtomically(Path target, String content) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  static String num(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+  }
+
+  static String plain(double v) {
+    return Double.isNaN(v) ? "" : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
+  /** Leaves {@code metrics.csv.partial} behind (clearly named) when the run did not finish. */
+  @Override
+  public void close() {
+    if (finished) return;
+    try {
+      csv.close();
+    } catch (IOException ignored) {
+      // the partial file is all that is left of an interrupted run
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package org.fedsim.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.fedsim.data.SiteData;
+import org.fedsim.protocol.TrainingPlan;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The reference engine: a DL4J {@link MultiLayerNetwork} built from {@link ModelSettings}. DL4J types stay inside
+ * this class; parameters cross its boundary as copied float arrays ({@code params()} is a live view).
+ */
+public final class Dl4jModel implements LocalModel {
+  private final MultiLayerNetwork net;
+  private final ModelSettings settings;
+  private final int inputs;
+
+  /** Build and initialise the network; {@code initSeed} seeds DL4J's weight initialisation. */
+  public Dl4jModel(ModelSettings settings, int inputs, long initSeed) {
+    this.settings = settings;
+    this.inputs = inputs;
+    this.net = new MultiLayerNetwork(configuration(settings, inputs, initSeed));
+    this.net.init();
+  }
+
+  static MultiLayerConfiguration configuration(ModelSettings s, int inputs, long seed) {
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .dataType(DataType.FLOAT)
+            .weightInit(WeightInit.XAVIER)
+            .updater(updater(s))
+            .list();
+    int in = inputs;
+    for (int width : s.hiddenLayers()) {
+      list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(activation(s.activation())).build());
+      in = width;
+    }
+    LossFunctions.LossFunction loss =
+        s.loss() == ModelSettings.Loss.XENT ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MSE;
+    list.layer(new OutputLayer.Builder(loss).nIn(in).nOut(1).activation(Activation.SIGMOID).build());
+    return list.build();
+  }
+
+  private static IUpdater updater(ModelSettings s) {
+    return switch (s.optimizer()) {
+      case ADAM -> new Adam(s.learningRate());
+      case SGD -> new Sgd(s.learningRate());
+    };
+  }
+
+  private static Activation activation(ModelSettings.HiddenActivation a) {
+    return switch (a) {
+      case RELU -> Activation.RELU;
+      case TANH -> Activation.TANH;
+      case SIGMOID -> Activation.SIGMOID;
+      case IDENTITY -> Activation.IDENTITY;
+    };
+  }
+
+  @Override
+  public int numParams() {
+    return (int) net.numParams();
+  }
+
+  @Override
+  public float[] getParams() {
+    return net.params().dup().toFloatVector();
+  }
+
+  @Override
+  public void setParams(float[] params) {
+    if (params.length != numParams()) {
+      throw new IllegalArgumentException("expected " + numParams() + " parameters, got " + params.length);
+    }
+    net.setParams(Nd4j.create(params.clone(), new long[] {1, params.length}, DataType.FLOAT));
+  }
+
+  @Override
+  public double fit(SiteData train, TrainingPlan plan) {
+    resetOptimizer();
+    int n = train.size();
+    if (n == 0) return Double.NaN;
+    INDArray features = Nd4j.create(train.features());
+    INDArray labels = Nd4j.create(toColumn(train.labels()));
+    SplittableRandom rng = new SplittableRandom(plan.shuffleSeed());
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    List<DataSet> batches = new ArrayList<>();
+    int lastEpochStart = 0;
+    for (int epoch = 0; epoch < plan.localEpochs(); epoch++) {
+      shuffle(order, rng);
+      if (epoch == plan.localEpochs() - 1) lastEpochStart = batches.size();
+      for (int start = 0; start < n; start += plan.batchSize()) {
+        int end = Math.min(n, start + plan.batchSize());
+        int[] idx = java.util.Arrays.copyOfRange(order, start, end);
+        batches.add(new DataSet(features.getRows(idx), labels.getRows(idx)));
+      }
+    }
+    LastEpochScore score = new LastEpochScore(lastEpochStart);
+    net.setListeners(score);
+    net.fit(new ExistingDataSetIterator(batches));
+    net.setListeners();
+    return score.mean();
+  }
+
+  private void resetOptimizer() {
+    INDArray state = net.updaterState();
+    if (state != null) state.assign(0);
+    net.setIterationCount(0);
+    net.setEpochCount(0);
+  }
+
+  @Override
+  public Evaluation evaluate(SiteData rows) {
+    if (rows.size() == 0) return new Evaluation(0, Double.NaN, Double.NaN, Double.NaN);
+    INDArray out = net.output(Nd4j.create(rows.features()), false);
+    double[] p = out.reshape(rows.size()).toDoubleVector();
+    return BinaryMetrics.evaluate(p, rows.labels());
+  }
+
+  private static float[][] toColumn(int[] labels) {
+    float[][] col = new float[labels.length][1];
+    for (int i = 0; i < labels.length; i++) col[i][0] = labels[i];
+    return col;
+  }
+
+  private static void shuffle(int[] a, SplittableRandom rng) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Dl4jModel[" + inputs + "->" + settings.hiddenLayers() + "->1, params=" + numParams() + "]";
+  }
+}

@@ -1,0 +1,120 @@
+package org.fedsim.scenario;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.fedsim.common.Seeds;
+import org.fedsim.data.Dataset;
+import org.fedsim.data.PreprocessSettings;
+import org.fedsim.data.Preprocessor;
+import org.fedsim.data.SiteSplit;
+import org.fedsim.model.Dl4jModel;
+import org.fedsim.protocol.ModelWeights;
+import org.fedsim.server.RunEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs scenario runs one after another in one ActorSystem (started once: ~1 s), loading and preprocessing each
+ * distinct dataset once. The calling thread receives every round result, so I/O stays out of the actors.
+ */
+public final class ExperimentRunner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
+
+  /** Called on the caller's thread after every round. */
+  @FunctionalInterface
+  public interface RoundListener {
+    void onRound(RunSpec run, RunEvent.RoundCompleted round);
+  }
+
+  /** One finished run: every round's result and the wall time it took. */
+  public record RunResult(RunSpec run, Dataset dataset, List<RunEvent.RoundCompleted> rounds, double wallSeconds) {
+    public RunEvent.RoundCompleted last() {
+      return rounds.get(rounds.size() - 1);
+    }
+  }
+
+  private record DataKey(DatasetSpec spec, PreprocessSettings preprocessing) {}
+
+  private record Prepared(Dataset dataset, List<SiteSplit> splits) {}
+
+  private final ActorSystem<Void> system;
+  private final Map<DataKey, Prepared> data = new HashMap<>();
+  private int runCounter;
+
+  public ExperimentRunner(int trainingThreads) {
+    int threads = trainingThreads > 0 ? trainingThreads : Runtime.getRuntime().availableProcessors();
+    Config config = ConfigFactory.parseString(
+            "fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size = " + threads)
+        .withFallback(ConfigFactory.load());
+    this.system = ActorSystem.create(Behaviors.empty(), "fedsim", config);
+  }
+
+  public RunResult run(RunSpec spec, RoundListener listener) {
+    Scenario s = spec.scenario();
+    Prepared prepared = prepare(s);
+    int inputs = prepared.dataset().numFeatures();
+    ModelWeights initial =
+        new ModelWeights(new Dl4jModel(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)).getParams());
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    long start = System.nanoTime();
+    system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, initial, events::add),
+        "run-" + (++runCounter), Props.empty());
+    Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
+    List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
+    while (true) {
+      Object event = take(events, patience, spec);
+      if (event instanceof RunEvent.RoundCompleted rc) {
+        rounds.add(rc);
+        listener.onRound(spec, rc);
+      } else if (event instanceof RunEvent.RunFinished) {
+        return new RunResult(spec, prepared.dataset(), List.copyOf(rounds), (System.nanoTime() - start) / 1e9);
+      } else if (event instanceof Throwable t) {
+        throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
+      }
+    }
+  }
+
+  private static Object take(BlockingQueue<Object> events, Duration patience, RunSpec spec) {
+    try {
+      Object e = events.poll(patience.toMillis(), TimeUnit.MILLISECONDS);
+      if (e == null) {
+        throw new IllegalStateException("run " + spec.label() + ": no round finished within " + patience);
+      }
+      return e;
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", ie);
+    }
+  }
+
+  private Prepared prepare(Scenario s) {
+    return data.computeIfAbsent(new DataKey(s.dataset(), s.preprocessing()), key -> {
+      Dataset ds = key.spec().load();
+      List<SiteSplit> splits = Preprocessor.prepare(ds, key.preprocessing());
+      log.info("dataset {}: {} rows over {} sites, {} features", ds.name(), ds.totalRows(), splits.size(),
+          ds.numFeatures());
+      return new Prepared(ds, splits);
+    });
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("actor system did not terminate cleanly: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package org.fedsim.scenario;
+
+import java.time.Duration;
+import org.fedsim.data.PreprocessSettings;
+import org.fedsim.model.ModelSettings;
+
+/**
+ * One fully resolved, validated run of an experiment: settings records only (read once from HOCON by
+ * {@link ScenarioLoader}), handed to the actors; nobody downstream reads Config.
+ */
+public record Scenario(
+    String name,
+    long seed,
+    int rounds,
+    DatasetSpec dataset,
+    PreprocessSettings preprocessing,
+    ModelSettings model,
+    boolean weightByExamples,
+    double fraction,
+    int minParticipants,
+    Duration roundTimeout,
+    Duration evaluationTimeout,
+    PrivacySettings privacy) {}

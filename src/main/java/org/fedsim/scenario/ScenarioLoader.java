@@ -1,0 +1,221 @@
+package org.fedsim.scenario;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.fedsim.data.CsvDatasetSettings;
+import org.fedsim.data.MissingValues;
+import org.fedsim.data.PreprocessSettings;
+import org.fedsim.data.Scaling;
+import org.fedsim.data.SyntheticCohortSettings;
+import org.fedsim.model.ModelSettings;
+import org.fedsim.privacy.Calibration;
+
+/**
+ * Reads a scenario file (HOCON, deltas only) over the defaults in {@code reference.conf} ({@code fedsim.scenario}),
+ * applies {@code --set key=value} and {@code --seed} overrides, validates every key (an unknown key is an error
+ * naming the nearest valid one), expands the sweep and maps each run into immutable settings records.
+ */
+public final class ScenarioLoader {
+  static final String DEFAULTS_PATH = "fedsim.scenario";
+  private static final String SWEEP = "sweep";
+
+  private ScenarioLoader() {}
+
+  /** A loaded scenario file: its name, the fully resolved config (to write as resolved.conf) and its runs. */
+  public record Loaded(String name, Config resolved, List<RunSpec> runs) {
+    /** The resolved scenario as HOCON text, defaults and overrides included. */
+    public String render() {
+      return resolved.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
+          .setJson(false).setFormatted(true));
+    }
+  }
+
+  public static Loaded load(Path file, List<String> sets, Long seedOverride) {
+    if (!Files.isRegularFile(file)) throw new ScenarioException("scenario file not found: " + file);
+    Config user;
+    try {
+      user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new ScenarioException("cannot parse scenario " + file + ": " + e.getMessage(), e);
+    }
+    String defaultName = file.getFileName().toString().replaceFirst("\\.conf$", "");
+    return fromConfig(user, sets, seedOverride, defaultName);
+  }
+
+  /** The same from an already parsed config (tests, resolved.conf). */
+  public static Loaded fromConfig(Config user, List<String> sets, Long seedOverride, String defaultName) {
+    Config defaults = ConfigFactory.defaultReference().getConfig(DEFAULTS_PATH);
+    for (int i = sets.size() - 1; i >= 0; i--) user = parseSet(sets.get(i)).withFallback(user);
+    if (seedOverride != null) {
+      user = user.withValue("seed", ConfigValueFactory.fromAnyRef(seedOverride, "--seed " + seedOverride));
+      user = user.withoutPath(SWEEP + ".seed");
+    }
+    KeyValidator.check(user, defaults, SWEEP);
+    Config full;
+    try {
+      full = user.withFallback(defaults).resolve();
+    } catch (ConfigException e) {
+      throw new ScenarioException(e.getMessage(), e);
+    }
+    String name = full.getString("name").isBlank() ? defaultName : full.getString("name");
+    full = full.withValue("name", ConfigValueFactory.fromAnyRef(name));
+    List<RunSpec> runs = expand(full);
+    return new Loaded(name, full, runs);
+  }
+
+  private static Config parseSet(String set) {
+    int eq = set.indexOf('=');
+    if (eq <= 0) throw new ScenarioException("--set expects key=value, got '" + set + "'");
+    String key = set.substring(0, eq).trim();
+    String value = set.substring(eq + 1).trim();
+    try {
+      return ConfigFactory.parseString(key + " = " + (value.isEmpty() ? "\"\"" : value),
+          ConfigParseOptions.defaults().setOriginDescription("--set " + set));
+    } catch (ConfigException e) {
+      throw new ScenarioException("--set " + set + ": cannot parse the value: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- sweep ----
+
+  private static List<RunSpec> expand(Config full) {
+    Map<String, ConfigList> axes = new TreeMap<>();
+    ConfigObject sweep = full.getObject(SWEEP);
+    collectAxes(sweep, "", axes);
+    Config base = full.withoutPath(SWEEP);
+    List<RunSpec> runs = new ArrayList<>();
+    if (axes.isEmpty()) {
+      runs.add(new RunSpec("seed=" + base.getLong("seed"), toScenario(base)));
+      return runs;
+    }
+    List<String> keys = new ArrayList<>(axes.keySet());
+    int[] idx = new int[keys.size()];
+    while (true) {
+      Config cfg = base;
+      List<String> label = new ArrayList<>();
+      for (int a = 0; a < keys.size(); a++) {
+        ConfigValue v = axes.get(keys.get(a)).get(idx[a]);
+        cfg = cfg.withValue(keys.get(a), v);
+        label.add(shortKey(keys.get(a), keys) + "=" + v.unwrapped());
+      }
+      runs.add(new RunSpec(String.join(",", label), toScenario(cfg)));
+      int a = keys.size() - 1;
+      while (a >= 0 && ++idx[a] == axes.get(keys.get(a)).size()) idx[a--] = 0;
+      if (a < 0) return runs;
+    }
+  }
+
+  private static void collectAxes(ConfigObject obj, String prefix, Map<String, ConfigList> axes) {
+    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+      String path = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
+      ConfigValue v = e.getValue();
+      if (v.valueType() == ConfigValueType.OBJECT) {
+        collectAxes((ConfigObject) v, path, axes);
+      } else if (v.valueType() == ConfigValueType.LIST && !((ConfigList) v).isEmpty()) {
+        axes.put(path, (ConfigList) v);
+      } else {
+        throw new ScenarioException(ConfigReader.describe(v.origin()) + ": key 'sweep." + path
+            + "': expected a non-empty list of values to sweep over, got " + v.render());
+      }
+    }
+  }
+
+  /** The last path element, unless two axes share it. */
+  private static String shortKey(String key, List<String> all) {
+    String last = key.substring(key.lastIndexOf('.') + 1);
+    long same = all.stream().filter(k -> k.substring(k.lastIndexOf('.') + 1).equals(last)).count();
+    return same > 1 ? key : last;
+  }
+
+  // ---- mapping ----
+
+  static Scenario toScenario(Config cfg) {
+    ConfigReader r = new ConfigReader(cfg);
+    long seed = r.longValue("seed");
+    int rounds = r.intAtLeast("rounds", 1);
+    long dataSeed = r.longValue("dataset.seed");
+    return new Scenario(
+        r.string("name"),
+        seed,
+        rounds,
+        dataset(r, dataSeed),
+        new PreprocessSettings(
+            r.bool("preprocessing.balance"),
+            r.enumValue("preprocessing.scaling", Scaling.class),
+            r.doubleIn("preprocessing.validation-fraction", 0, false, 1, false),
+            dataSeed),
+        new ModelSettings(
+            r.intList("model.hidden-layers", 1),
+            r.enumValue("model.activation", ModelSettings.HiddenActivation.class),
+            r.enumValue("model.loss", ModelSettings.Loss.class),
+            r.enumValue("model.optimizer", ModelSettings.Optimizer.class),
+            r.doubleIn("model.learning-rate", 0, false, 10, true),
+            r.intAtLeast("model.batch-size", 1),
+            r.intAtLeast("model.local-epochs", 1)),
+        strategyWeighting(r),
+        r.doubleIn("selection.fraction", 0, false, 1, true),
+        r.intAtLeast("selection.min-participants", 1),
+        r.positiveDuration("timing.round-timeout"),
+        r.positiveDuration("timing.evaluation-timeout"),
+        privacy(r));
+  }
+
+  private enum Strategy { FEDAVG }
+
+  private enum Weighting { EXAMPLES, UNIFORM }
+
+  private static boolean strategyWeighting(ConfigReader r) {
+    r.enumValue("strategy.name", Strategy.class);
+    return r.enumValue("strategy.weighting", Weighting.class) == Weighting.EXAMPLES;
+  }
+
+  private enum DatasetType { SYNTHETIC, CSV }
+
+  private static DatasetSpec dataset(ConfigReader r, long dataSeed) {
+    if (r.enumValue("dataset.type", DatasetType.class) == DatasetType.SYNTHETIC) {
+      return new DatasetSpec.Synthetic(new SyntheticCohortSettings(
+          r.intAtLeast("dataset.synthetic.patients", 20),
+          r.doubleIn("dataset.synthetic.mortality", 0, false, 1, false),
+          r.doubleIn("dataset.synthetic.site-shift", 0, true, 10, true),
+          dataSeed));
+    }
+    if (r.string("dataset.csv.path").isBlank()) {
+      throw r.error("dataset.csv.path", "the path of a CSV file when dataset.type = csv");
+    }
+    List<String> features = r.stringList("dataset.csv.features");
+    if (features.isEmpty()) throw r.error("dataset.csv.features", "a non-empty list of feature column names");
+    return new DatasetSpec.Csv(new CsvDatasetSettings(
+        r.path("dataset.csv.path"), features, r.string("dataset.csv.label"), r.string("dataset.csv.site"),
+        r.enumValue("dataset.csv.missing", MissingValues.class)));
+  }
+
+  private static PrivacySettings privacy(ConfigReader r) {
+    PrivacySettings.Mode mode = r.enumValue("privacy.mode", PrivacySettings.Mode.class);
+    if (mode == PrivacySettings.Mode.NONE) return PrivacySettings.none();
+    if (r.isString("privacy.epsilon")) {
+      if (r.string("privacy.epsilon").trim().equalsIgnoreCase("none")) return PrivacySettings.none();
+      throw r.error("privacy.epsilon", "a number > 0, or none to switch the mechanism off");
+    }
+    double epsilon = r.doubleIn("privacy.epsilon", 0, false, Double.MAX_VALUE, true);
+    double delta = r.doubleIn("privacy.delta", 0, false, 1, false);
+    double clip = r.doubleIn("privacy.clipping-norm", 0, false, Double.MAX_VALUE, true);
+    double sensitivity = r.doubleIn("privacy.sensitivity", 0, false, Double.MAX_VALUE, true);
+    return new PrivacySettings(mode, epsilon, delta, clip, sensitivity,
+        r.enumValue("privacy.calibration", Calibration.class));
+  }
+}

@@ -1,0 +1,25 @@
+package org.fedsim.server;
+
+import java.util.List;
+import org.fedsim.protocol.CborSerializable;
+import org.fedsim.protocol.ModelWeights;
+
+/** What a server tells whoever runs it: one event per finished round, then one when the run is over. */
+public interface RunEvent extends CborSerializable {
+
+  /**
+   * A finished round: per-site lines in site order and the global model it ended with.
+   *
+   * @param selected how many sites were asked to train
+   * @param accepted how many updates went into the aggregate
+   */
+  record RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites, ModelWeights global)
+      implements RunEvent {
+    public RoundCompleted {
+      sites = List.copyOf(sites);
+    }
+  }
+
+  /** The run is over after {@code rounds} rounds. */
+  record RunFinished(int rounds, ModelWeights global) implements RunEvent {}
+}

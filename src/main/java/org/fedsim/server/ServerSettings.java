@@ -1,0 +1,41 @@
+package org.fedsim.server;
+
+import java.time.Duration;
+
+/**
+ * How the server runs rounds.
+ *
+ * @param rounds number of rounds
+ * @param fraction fraction of sites selected each round, in (0, 1]
+ * @param minParticipants at least this many sites are selected (capped at the number of sites)
+ * @param roundTimeout deadline for training replies; a selected site that has not replied by then is a dropout
+ * @param evaluationTimeout deadline for evaluation replies
+ * @param localEpochs local epochs per round
+ * @param batchSize local minibatch size
+ * @param seed master seed (selection and per-site shuffle seeds are derived from it)
+ */
+public record ServerSettings(
+    int rounds,
+    double fraction,
+    int minParticipants,
+    Duration roundTimeout,
+    Duration evaluationTimeout,
+    int localEpochs,
+    int batchSize,
+    long seed) {
+  public ServerSettings {
+    if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+    if (!(fraction > 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("selection.fraction must be in (0, 1], got " + fraction);
+    }
+    if (minParticipants < 1) {
+      throw new IllegalArgumentException("selection.min-participants must be >= 1, got " + minParticipants);
+    }
+    if (roundTimeout.isNegative() || roundTimeout.isZero()) {
+      throw new IllegalArgumentException("timing.round-timeout must be > 0, got " + roundTimeout);
+    }
+    if (evaluationTimeout.isNegative() || evaluationTimeout.isZero()) {
+      throw new IllegalArgumentException("timing.evaluation-timeout must be > 0, got " + evaluationTimeout);
+    }
+  }
+}
