@@ -71,7 +71,7 @@ final class NormalDistribution {
       xnum = (xnum + A[i]) * ysq;
       xden = (xden + B[i]) * ysq;
     }
-    return x * (xnum + A[3]) / (xden + B[3]) * (1 + 1e-12);
+    return x * (xnum + A[3]) / (xden + B[3]);
   }
 
   /** erfcx(y) for y > 0.46875 (including +infinity). */

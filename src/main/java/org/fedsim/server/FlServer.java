@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.fedsim.aggregation.AggregationStrategy;
 import org.fedsim.aggregation.ClientUpdate;
@@ -76,23 +75,12 @@ public final class FlServer {
     return training(new Round(round, global, selected));
   }
 
-  /** Sites selected this round, in site order: max(min-participants, ⌈fraction·N⌉) of them, seeded per round. */
-  List<Site> select(int round) {
-    int n = sites.size();
-    int k = Math.min(n, Math.max(settings.minParticipants(), (int) Math.ceil(settings.fraction() * n - 1e-9)));
-    if (k == n) return sites;
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) idx[i] = i;
-    SplittableRandom rng = new SplittableRandom(Seeds.derive(settings.seed(), Seeds.Purpose.SELECTION, round));
-    for (int i = 0; i < k; i++) {
-      int j = i + rng.nextInt(n - i);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    java.util.Arrays.sort(idx, 0, k);
-    List<Site> chosen = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) chosen.add(sites.get(idx[i]));
+  /** Sites selected this round, in site order. */
+  private List<Site> select(int round) {
+    int[] idx = ParticipantSelector.select(sites.size(), settings.fraction(), settings.minParticipants(),
+        settings.seed(), round);
+    List<Site> chosen = new ArrayList<>(idx.length);
+    for (int i : idx) chosen.add(sites.get(i));
     return chosen;
   }
 
