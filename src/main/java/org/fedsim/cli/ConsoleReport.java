@@ -22,13 +22,17 @@ final class ConsoleReport {
     this.quiet = quiet;
   }
 
+  /** Call before a run starts, so that its elapsed time counts from its own start. */
+  void runStarting(RunSpec run) {
+    runStart = System.nanoTime();
+  }
+
   void header(ScenarioLoader.Loaded loaded, Path dir) {
     out.printf(Locale.ROOT, "fedsim: scenario %s, %d run(s), results in %s%n", loaded.name(), loaded.runs().size(), dir);
     runStart = System.nanoTime();
   }
 
   void round(RunSpec run, RunEvent.RoundCompleted r) {
-    if (r.round() == 1) runStart = System.nanoTime();
     if (quiet) return;
     SiteSummary all = SiteSummary.of(r.sites());
     out.printf(Locale.ROOT, "[%s] round %d/%d  participants %d/%d  weighted acc %.4f  auc %.4f  elapsed %.1fs%n",

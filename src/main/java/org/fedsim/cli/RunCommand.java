@@ -62,6 +62,7 @@ final class RunCommand implements Callable<Integer> {
     console.header(loaded, dir);
     try (ExperimentRunner runner = new ExperimentRunner(threads); ResultsWriter writer = new ResultsWriter(dir)) {
       for (var run : loaded.runs()) {
+        console.runStarting(run);
         var result = runner.run(run, (spec, round) -> {
           writer.round(spec.label(), round);
           console.round(spec, round);

@@ -1,9 +1,7 @@
 package org.fedsim.model;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -15,7 +13,6 @@ import org.fedsim.protocol.TrainingPlan;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -92,32 +89,45 @@ public final class Dl4jModel implements LocalModel {
     net.setParams(Nd4j.create(params.clone(), new long[] {1, params.length}, DataType.FLOAT));
   }
 
+  /**
+   * One {@code fit(features, labels)} per minibatch on contiguous arrays built in Java (cheaper than slicing
+   * INDArrays: DL4J's cost here is per native call, not arithmetic).
+   */
   @Override
   public double fit(SiteData train, TrainingPlan plan) {
     resetOptimizer();
     int n = train.size();
     if (n == 0) return Double.NaN;
-    INDArray features = Nd4j.create(train.features());
-    INDArray labels = Nd4j.create(toColumn(train.labels()));
+    float[][] rows = train.features();
+    int[] labels = train.labels();
+    int d = rows[0].length;
+    int batch = Math.min(plan.batchSize(), n);
+    float[] xBuf = new float[batch * d];
+    float[] yBuf = new float[batch];
     SplittableRandom rng = new SplittableRandom(plan.shuffleSeed());
     int[] order = new int[n];
     for (int i = 0; i < n; i++) order[i] = i;
-    List<DataSet> batches = new ArrayList<>();
-    int lastEpochStart = 0;
+    double lastEpochLoss = 0;
+    int lastEpochBatches = 0;
     for (int epoch = 0; epoch < plan.localEpochs(); epoch++) {
       shuffle(order, rng);
-      if (epoch == plan.localEpochs() - 1) lastEpochStart = batches.size();
-      for (int start = 0; start < n; start += plan.batchSize()) {
-        int end = Math.min(n, start + plan.batchSize());
-        int[] idx = java.util.Arrays.copyOfRange(order, start, end);
-        batches.add(new DataSet(features.getRows(idx), labels.getRows(idx)));
+      boolean last = epoch == plan.localEpochs() - 1;
+      for (int start = 0; start < n; start += batch) {
+        int b = Math.min(batch, n - start);
+        for (int k = 0; k < b; k++) {
+          System.arraycopy(rows[order[start + k]], 0, xBuf, k * d, d);
+          yBuf[k] = labels[order[start + k]];
+        }
+        INDArray x = Nd4j.create(b == batch ? xBuf : Arrays.copyOf(xBuf, b * d), new long[] {b, d}, DataType.FLOAT);
+        INDArray y = Nd4j.create(b == batch ? yBuf : Arrays.copyOf(yBuf, b), new long[] {b, 1}, DataType.FLOAT);
+        net.fit(x, y);
+        if (last) {
+          lastEpochLoss += net.score();
+          lastEpochBatches++;
+        }
       }
     }
-    LastEpochScore score = new LastEpochScore(lastEpochStart);
-    net.setListeners(score);
-    net.fit(new ExistingDataSetIterator(batches));
-    net.setListeners();
-    return score.mean();
+    return lastEpochLoss / lastEpochBatches;
   }
 
   private void resetOptimizer() {
@@ -133,12 +143,6 @@ public final class Dl4jModel implements LocalModel {
     INDArray out = net.output(Nd4j.create(rows.features()), false);
     double[] p = out.reshape(rows.size()).toDoubleVector();
     return BinaryMetrics.evaluate(p, rows.labels());
-  }
-
-  private static float[][] toColumn(int[] labels) {
-    float[][] col = new float[labels.length][1];
-    for (int i = 0; i < labels.length; i++) col[i][0] = labels[i];
-    return col;
   }
 
   private static void shuffle(int[] a, SplittableRandom rng) {
