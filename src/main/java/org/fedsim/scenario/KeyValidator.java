@@ -57,6 +57,9 @@ final class KeyValidator {
         walk((ConfigObject) v, path, defaults, valid, sweepKey, errors);
       } else if (defaultIsObject) {
         errors.add(where(v) + ": key '" + path + "': expected an object { ... }, got " + v.render());
+      } else if (!valid.contains(path) && v.valueType() == ConfigValueType.OBJECT && !((ConfigObject) v).isEmpty()) {
+        // a misspelt section (privcy { epsilon = 1 }): report its keys, so the suggestion is a full key
+        walk((ConfigObject) v, path, defaults, valid, sweepKey, errors);
       } else if (!valid.contains(path)) {
         errors.add(where(v) + ": unknown key '" + path + "'" + suggestion(path, valid));
       }

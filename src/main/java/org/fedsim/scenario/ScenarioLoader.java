@@ -60,7 +60,7 @@ public final class ScenarioLoader {
   /** The same from an already parsed config (tests, resolved.conf). */
   public static Loaded fromConfig(Config user, List<String> sets, Long seedOverride, String defaultName) {
     Config defaults = ConfigFactory.defaultReference().getConfig(DEFAULTS_PATH);
-    for (int i = sets.size() - 1; i >= 0; i--) user = parseSet(sets.get(i)).withFallback(user);
+    for (String set : sets) user = parseSet(set).withFallback(user); // a later --set wins over an earlier one
     if (seedOverride != null) {
       user = user.withValue("seed", ConfigValueFactory.fromAnyRef(seedOverride, "--seed " + seedOverride));
       user = user.withoutPath(SWEEP + ".seed");
@@ -74,8 +74,22 @@ public final class ScenarioLoader {
     }
     String name = full.getString("name").isBlank() ? defaultName : full.getString("name");
     full = full.withValue("name", ConfigValueFactory.fromAnyRef(name));
+    full = absoluteCsvPath(full);
     List<RunSpec> runs = expand(full);
     return new Loaded(name, full, runs);
+  }
+
+  /**
+   * A relative dataset.csv.path is relative to the scenario file it was written in; pin it to an absolute path so
+   * that the resolved config (resolved.conf, written elsewhere) still points at the same file when reloaded.
+   */
+  private static Config absoluteCsvPath(Config full) {
+    String key = "dataset.csv.path";
+    ConfigReader r = new ConfigReader(full);
+    if (!full.hasPath(key) || !r.isString(key) || r.string(key).isBlank()) return full;
+    ConfigValue abs = ConfigValueFactory.fromAnyRef(r.path(key).toAbsolutePath().normalize().toString())
+        .withOrigin(full.getValue(key).origin());
+    return full.withValue(key, abs);
   }
 
   private static Config parseSet(String set) {

@@ -1,0 +1,428 @@
+package org.fedsim.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.fedsim.data.MissingValues;
+import org.fedsim.data.Scaling;
+import org.fedsim.model.ModelSettings;
+import org.fedsim.privacy.Calibration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ScenarioLoaderTest {
+  @TempDir Path dir;
+
+  Path write(String name, String content) throws IOException {
+    Path f = dir.resolve(name);
+    Files.createDirectories(f.getParent());
+    return Files.writeString(f, content, StandardCharsets.UTF_8);
+  }
+
+  static ScenarioLoader.Loaded load(Path file, String... sets) {
+    return ScenarioLoader.load(file, List.of(sets), null);
+  }
+
+  static ScenarioException loadFails(Path file, String... sets) {
+    return assertThrows(ScenarioException.class, () -> load(file, sets));
+  }
+
+  static void assertMentions(Throwable e, String... parts) {
+    for (String p : parts) assertTrue(e.getMessage().contains(p), () -> "'" + p + "' not in: " + e.getMessage());
+  }
+
+  static Scenario only(ScenarioLoader.Loaded loaded) {
+    assertEquals(1, loaded.runs().size(), () -> "runs: " + loaded.runs());
+    return loaded.runs().get(0).scenario();
+  }
+
+  static List<String> labels(ScenarioLoader.Loaded loaded) {
+    return loaded.runs().stream().map(RunSpec::label).toList();
+  }
+
+  // ---- unknown keys ----
+
+  @Test
+  void misspeltKeyIsReportedWithFileLineAndNearestValidKey() throws IOException {
+    Path f = write("typo.conf", """
+        name = typo
+        rounds = 5
+        privacy.epsilom = 1
+        """);
+    ScenarioException e = loadFails(f);
+    assertMentions(e, "typo.conf", ":3", "privacy.epsilom", "did you mean 'privacy.epsilon'");
+  }
+
+  @Test
+  void everyUnknownKeyIsReportedNotJustTheFirst() throws IOException {
+    Path f = write("typos.conf", """
+        rounds = 5
+        model.hiden-layers = [8]
+        selection.fracton = 0.5
+        privacy { mode = local, epsilom = 2 }
+        """);
+    ScenarioException e = loadFails(f);
+    assertMentions(e, "typos.conf:2", "model.hiden-layers", "did you mean 'model.hidden-layers'",
+        "typos.conf:3", "selection.fracton", "did you mean 'selection.fraction'",
+        "typos.conf:4", "privacy.epsilom", "did you mean 'privacy.epsilon'");
+  }
+
+  @Test
+  void misspeltSectionNameSuggestsTheFullKey() throws IOException {
+    Path f = write("section.conf", """
+        privcy {
+          epsilon = 1
+        }
+        """);
+    ScenarioException e = loadFails(f);
+    assertMentions(e, "section.conf:2", "privcy.epsilon", "did you mean 'privacy.epsilon'");
+  }
+
+  @Test
+  void valueWhereASectionIsExpectedIsAnError() throws IOException {
+    Path f = write("flat.conf", "privacy = 1\n");
+    assertMentions(loadFails(f), "flat.conf:1", "privacy", "expected an object");
+  }
+
+  @Test
+  void misspeltKeyInsideSweepIsReported() throws IOException {
+    Path f = write("sweeptypo.conf", """
+        privacy.mode = local
+        sweep {
+          privacy.epsilom = [0.1, 1]
+          seed = [1, 2]
+        }
+        """);
+    ScenarioException e = loadFails(f);
+    assertMentions(e, "sweeptypo.conf:3", "sweep.privacy.epsilom", "did you mean 'privacy.epsilon'");
+  }
+
+  // ---- types and ranges ----
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      rounds = "abc"                             | rounds               | an integer
+      rounds = 0                                 | rounds               | >= 1
+      selection.fraction = 1.5                   | selection.fraction   | (0, 1]
+      model.activation = relu6                   | model.activation     | relu | tanh | sigmoid | identity
+      model.hidden-layers = [4, 0]               | model.hidden-layers  | >= 1
+      privacy.delta = 2                          | privacy.delta        | (0, 1)
+      privacy.epsilon = lots                     | privacy.epsilon      | none
+      timing.round-timeout = -1s                 | timing.round-timeout | positive duration
+      timing.evaluation-timeout = soon           | timing.evaluation-timeout | duration
+      preprocessing.validation-fraction = 1      | preprocessing.validation-fraction | (0, 1)
+      dataset.type = parquet                     | dataset.type         | synthetic | csv
+      preprocessing.balance = maybe              | preprocessing.balance | true or false
+      """)
+  void badValueNamesKeyFileLineAndWhatWasExpected(String line, String key, String expected) throws IOException {
+    // line 1 is a comment, line 2 switches local DP on (so the privacy keys are read), the bad value is on line 3
+    Path f = write("bad.conf", "# a scenario with one bad value\nprivacy.mode = local\n" + line + "\n");
+    ScenarioException e = loadFails(f);
+    assertMentions(e, "bad.conf:3", "'" + key + "'", expected);
+  }
+
+  @Test
+  void badValueInsideASweepNamesTheSweepLine() throws IOException {
+    Path f = write("badsweep.conf", """
+        privacy.mode = local
+        sweep {
+          rounds = [5, 0]
+        }
+        """);
+    assertMentions(loadFails(f), "badsweep.conf:3", "'rounds'", ">= 1");
+  }
+
+  // ---- --set and --seed ----
+
+  @Test
+  void setOverridesTheFile() throws IOException {
+    Path f = write("s.conf", "rounds = 7\nmodel.batch-size = 16\n");
+    Scenario s = only(load(f, "rounds=3", "privacy.mode=local", "privacy.epsilon = 10"));
+    assertEquals(3, s.rounds());
+    assertEquals(16, s.model().batchSize());
+    assertEquals(PrivacySettings.Mode.LOCAL, s.privacy().mode());
+    assertEquals(10.0, s.privacy().epsilon());
+  }
+
+  @Test
+  void laterSetWinsOverEarlierSet() throws IOException {
+    Path f = write("s.conf", "rounds = 7\n");
+    assertEquals(4, only(load(f, "rounds=3", "rounds=4")).rounds());
+  }
+
+  @Test
+  void setWithoutEqualsIsAnErrorNamingIt() throws IOException {
+    Path f = write("s.conf", "rounds = 7\n");
+    assertMentions(loadFails(f, "rounds3"), "--set", "rounds3");
+    assertMentions(loadFails(f, "=3"), "--set", "=3");
+  }
+
+  @Test
+  void unknownKeyFromSetMentionsSet() throws IOException {
+    Path f = write("s.conf", "rounds = 7\n");
+    assertMentions(loadFails(f, "privacy.epsilom=1"), "--set", "privacy.epsilom", "did you mean 'privacy.epsilon'");
+  }
+
+  @Test
+  void badValueFromSetMentionsSet() throws IOException {
+    Path f = write("s.conf", "rounds = 7\n");
+    assertMentions(loadFails(f, "rounds=abc"), "--set rounds=abc", "'rounds'");
+  }
+
+  @Test
+  void seedOverridesTheScenarioSeed() throws IOException {
+    Path f = write("s.conf", "seed = 3\n");
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(f, List.of(), 7L);
+    assertEquals(7, only(loaded).seed());
+    assertEquals(List.of("seed=7"), labels(loaded));
+  }
+
+  @Test
+  void seedReplacesASweepOverSeeds() throws IOException {
+    Path f = write("sweep.conf", """
+        privacy.mode = local
+        sweep {
+          privacy.epsilon = [0.1, 0.5, 1, 2, 5, 10, 50, 100, none]
+          seed = [1, 2, 3]
+        }
+        """);
+    assertEquals(27, load(f).runs().size());
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(f, List.of(), 5L);
+    assertEquals(9, loaded.runs().size());
+    assertEquals(List.of("epsilon=0.1", "epsilon=0.5", "epsilon=1", "epsilon=2", "epsilon=5", "epsilon=10",
+        "epsilon=50", "epsilon=100", "epsilon=none"), labels(loaded));
+    for (RunSpec run : loaded.runs()) assertEquals(5, run.scenario().seed(), run.label());
+  }
+
+  // ---- sweep ----
+
+  @Test
+  void sweepExpandsTheCartesianProductInLabelOrder() throws IOException {
+    Path f = write("eps.conf", """
+        privacy.mode = local
+        privacy.delta = 1e-6
+        sweep { privacy.epsilon = [0.1, 1, none], seed = [1, 2] }
+        """);
+    ScenarioLoader.Loaded loaded = load(f);
+    assertEquals(List.of("epsilon=0.1,seed=1", "epsilon=0.1,seed=2", "epsilon=1,seed=1", "epsilon=1,seed=2",
+        "epsilon=none,seed=1", "epsilon=none,seed=2"), labels(loaded));
+    long[] seeds = {1, 2, 1, 2, 1, 2};
+    double[] eps = {0.1, 0.1, 1, 1, Double.NaN, Double.NaN};
+    for (int i = 0; i < 6; i++) {
+      RunSpec run = loaded.runs().get(i);
+      Scenario s = run.scenario();
+      assertEquals(seeds[i], s.seed(), run.label());
+      assertEquals("eps", s.name());
+      if (Double.isNaN(eps[i])) {
+        assertFalse(s.privacy().enabled(), run.label());
+        assertEquals(PrivacySettings.Mode.NONE, s.privacy().mode(), run.label());
+      } else {
+        assertTrue(s.privacy().enabled(), run.label());
+        assertEquals(PrivacySettings.Mode.LOCAL, s.privacy().mode(), run.label());
+        assertEquals(eps[i], s.privacy().epsilon(), run.label());
+        assertEquals(1e-6, s.privacy().delta(), run.label());
+      }
+    }
+    // the data split does not follow the run seed
+    for (RunSpec run : loaded.runs()) assertEquals(42, run.scenario().preprocessing().seed(), run.label());
+  }
+
+  @Test
+  void sweepAxesWithTheSameLastElementAreLabelledByFullKey() throws IOException {
+    Path f = write("seeds.conf", "sweep { seed = [1, 2], dataset.seed = [7] }\n");
+    ScenarioLoader.Loaded loaded = load(f);
+    assertEquals(List.of("dataset.seed=7,seed=1", "dataset.seed=7,seed=2"), labels(loaded));
+    assertEquals(7, loaded.runs().get(1).scenario().preprocessing().seed());
+    assertEquals(2, loaded.runs().get(1).scenario().seed());
+  }
+
+  @Test
+  void nonListSweepValueIsAnError() throws IOException {
+    Path f = write("nonlist.conf", "sweep {\n  seed = 3\n}\n");
+    assertMentions(loadFails(f), "nonlist.conf:2", "sweep.seed", "list");
+    Path empty = write("emptylist.conf", "sweep {\n  seed = []\n}\n");
+    assertMentions(loadFails(empty), "emptylist.conf:2", "sweep.seed", "list");
+  }
+
+  @Test
+  void sweepThatIsNotAnObjectIsAnError() throws IOException {
+    Path f = write("sweepval.conf", "sweep = [1, 2]\n");
+    assertMentions(loadFails(f), "sweepval.conf:1", "sweep");
+  }
+
+  // ---- defaults ----
+
+  @Test
+  void emptyScenarioGetsTheSeedDefaultsAndTheFileName() throws IOException {
+    Path f = write("my-empty.conf", "");
+    ScenarioLoader.Loaded loaded = load(f);
+    assertEquals("my-empty", loaded.name());
+    assertEquals(List.of("seed=1"), labels(loaded));
+    Scenario s = only(loaded);
+    assertEquals("my-empty", s.name());
+    assertEquals(1, s.seed());
+    assertEquals(25, s.rounds());
+    assertEquals(new ModelSettings(List.of(4, 2), ModelSettings.HiddenActivation.RELU, ModelSettings.Loss.XENT,
+        ModelSettings.Optimizer.ADAM, 0.001, 32, 10), s.model());
+    DatasetSpec.Synthetic ds = assertInstanceOf(DatasetSpec.Synthetic.class, s.dataset());
+    assertEquals(26100, ds.settings().patients());
+    assertEquals(0.0901, ds.settings().mortality());
+    assertEquals(42, ds.settings().seed());
+    assertTrue(s.preprocessing().balance());
+    assertEquals(Scaling.POOLED, s.preprocessing().scaling());
+    assertEquals(0.2, s.preprocessing().validationFraction());
+    assertTrue(s.weightByExamples());
+    assertEquals(1.0, s.fraction());
+    assertEquals(1, s.minParticipants());
+    assertEquals(Duration.ofMinutes(10), s.roundTimeout());
+    assertEquals(Duration.ofMinutes(10), s.evaluationTimeout());
+    assertFalse(s.privacy().enabled());
+    assertEquals(PrivacySettings.none(), s.privacy());
+  }
+
+  @Test
+  void explicitNameWinsOverTheFileName() throws IOException {
+    Path f = write("file-name.conf", "name = chosen\n");
+    assertEquals("chosen", load(f).name());
+    assertEquals("chosen", only(load(f)).name());
+  }
+
+  @Test
+  void localPrivacyReadsEveryPrivacyKey() throws IOException {
+    Path f = write("dp.conf", """
+        privacy {
+          mode = local
+          epsilon = 2
+          delta = 1e-6
+          clipping-norm = 0.5
+          sensitivity = 3
+          calibration = analytic
+        }
+        """);
+    assertEquals(new PrivacySettings(PrivacySettings.Mode.LOCAL, 2, 1e-6, 0.5, 3, Calibration.ANALYTIC),
+        only(load(f)).privacy());
+  }
+
+  @Test
+  void missingScenarioFileIsAnErrorNamingThePath() {
+    Path f = dir.resolve("nope.conf");
+    assertMentions(loadFails(f), "not found", f.toString());
+  }
+
+  @Test
+  void unparseableScenarioIsAnErrorNamingTheFile() throws IOException {
+    Path f = write("broken.conf", "rounds = {\n");
+    assertMentions(loadFails(f), "broken.conf");
+  }
+
+  // ---- csv dataset ----
+
+  @Test
+  void csvWithoutPathIsAnErrorNamingThePathKey() throws IOException {
+    Path f = write("csv.conf", "dataset.type = csv\ndataset.csv.features = [a]\n");
+    assertMentions(loadFails(f), "dataset.csv.path");
+  }
+
+  @Test
+  void csvWithoutFeaturesIsAnErrorNamingTheFeaturesKey() throws IOException {
+    Path f = write("csv.conf", "dataset.type = csv\ndataset.csv.path = x.csv\n");
+    assertMentions(loadFails(f), "dataset.csv.features");
+  }
+
+  @Test
+  void relativeCsvPathIsResolvedAgainstTheScenarioDirectory() throws IOException {
+    Path f = write("sub/csv.conf", """
+        dataset {
+          type = csv
+          csv {
+            path = "../data/cohort.csv"
+            features = [hr, glucose]
+            label = died
+            site = hospital
+            missing = fail
+          }
+        }
+        """);
+    DatasetSpec.Csv ds = assertInstanceOf(DatasetSpec.Csv.class, only(load(f)).dataset());
+    assertEquals(dir.resolve("data/cohort.csv").toAbsolutePath().normalize(), ds.settings().path());
+    assertEquals(List.of("hr", "glucose"), ds.settings().features());
+    assertEquals("died", ds.settings().label());
+    assertEquals("hospital", ds.settings().site());
+    assertEquals(MissingValues.FAIL, ds.settings().missing());
+  }
+
+  @Test
+  void absoluteCsvPathIsKept() throws IOException {
+    Path abs = dir.resolve("elsewhere/cohort.csv").toAbsolutePath();
+    Path f = write("sub/abs.conf", "dataset { type = csv, csv { path = \"" + abs.toString().replace("\\", "\\\\")
+        + "\", features = [hr] } }\n");
+    DatasetSpec.Csv ds = assertInstanceOf(DatasetSpec.Csv.class, only(load(f)).dataset());
+    assertEquals(abs, ds.settings().path());
+  }
+
+  // ---- render ----
+
+  static void assertRoundTrips(ScenarioLoader.Loaded loaded) {
+    String text = loaded.render();
+    ScenarioLoader.Loaded again = ScenarioLoader.fromConfig(ConfigFactory.parseString(text), List.of(), null,
+        "some-other-name");
+    assertEquals(loaded.name(), again.name());
+    assertEquals(labels(loaded), labels(again));
+    assertEquals(loaded.runs(), again.runs(), text);
+  }
+
+  @Test
+  void renderReloadsToTheSameRuns() throws IOException {
+    Path f = write("round-trip.conf", """
+        rounds = 4
+        model { hidden-layers = [8, 4, 2], activation = tanh, optimizer = sgd, learning-rate = 0.05 }
+        selection { fraction = 0.5, min-participants = 2 }
+        timing.round-timeout = 90s
+        privacy { mode = local, clipping-norm = 2.5, calibration = analytic }
+        sweep { privacy.epsilon = [0.5, none], seed = [1, 2] }
+        """);
+    ScenarioLoader.Loaded loaded = load(f, "model.batch-size=64");
+    assertEquals(4, loaded.runs().size());
+    assertRoundTrips(loaded);
+  }
+
+  @Test
+  void renderReloadsToTheSameRunsAfterASeedOverride() throws IOException {
+    Path f = write("round-trip.conf", "privacy.mode = local\nsweep { privacy.epsilon = [1, 2], seed = [1, 2] }\n");
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(f, List.of(), 9L);
+    assertEquals(List.of("epsilon=1", "epsilon=2"), labels(loaded));
+    assertRoundTrips(loaded);
+  }
+
+  @Test
+  void renderOfACsvScenarioKeepsTheResolvedDataPath() throws IOException {
+    Path f = write("sub/csv.conf", """
+        dataset { type = csv, csv { path = "../data/cohort.csv", features = [hr] } }
+        """);
+    ScenarioLoader.Loaded loaded = load(f);
+    assertRoundTrips(loaded);
+  }
+
+  @Test
+  void renderIsHoconWithEveryScenarioKey() throws IOException {
+    Path f = write("keys.conf", "rounds = 3\n");
+    String text = load(f).render();
+    for (String key : Arrays.asList("rounds", "privacy", "epsilon", "hidden-layers", "round-timeout", "sweep")) {
+      assertTrue(text.contains(key), () -> key + " not in:\n" + text);
+    }
+    assertEquals(3, ConfigFactory.parseString(text).getInt("rounds"));
+  }
+}
