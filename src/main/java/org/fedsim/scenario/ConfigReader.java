@@ -33,11 +33,13 @@ final class ConfigReader {
   }
 
   static String describe(ConfigOrigin origin) {
+    String resource = origin.resource() != null ? origin.resource()
+        : origin.url() != null ? origin.url().toString() : "";
+    if (resource.endsWith("reference.conf")) return "reference.conf (default)";
     if (origin.filename() != null) {
       return origin.filename() + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "");
     }
-    if (origin.url() != null && origin.url().toString().contains("reference.conf")) return "reference.conf (default)";
-    return origin.description();
+    return origin.description().replaceFirst(": \\d+$", "");
   }
 
   ScenarioException error(String path, String expected) {

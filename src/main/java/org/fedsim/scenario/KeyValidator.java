@@ -98,7 +98,8 @@ final class KeyValidator {
         best = candidate;
       }
     }
-    return best == null ? "" : " (did you mean '" + best + "'?)";
+    // a suggestion far from what was written helps nobody: allow about one edit in three characters
+    return best == null || bestDistance > Math.max(3, path.length() / 3) ? "" : " (did you mean '" + best + "'?)";
   }
 
   /** Levenshtein distance. */

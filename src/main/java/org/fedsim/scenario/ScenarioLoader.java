@@ -125,7 +125,7 @@ public final class ScenarioLoader {
       for (int a = 0; a < keys.size(); a++) {
         ConfigValue v = axes.get(keys.get(a)).get(idx[a]);
         cfg = cfg.withValue(keys.get(a), v);
-        label.add(shortKey(keys.get(a), keys) + "=" + v.unwrapped());
+        label.add(shortKey(keys.get(a), keys) + "=" + labelValue(v));
       }
       runs.add(new RunSpec(String.join(",", label), toScenario(cfg)));
       int a = keys.size() - 1;
@@ -147,6 +147,14 @@ public final class ScenarioLoader {
             + "': expected a non-empty list of values to sweep over, got " + v.render());
       }
     }
+  }
+
+  /** A value as it appears in a run label: lists as {@code [4;2]}, so commas only separate axes. */
+  private static String labelValue(ConfigValue v) {
+    if (v.valueType() != ConfigValueType.LIST) return String.valueOf(v.unwrapped());
+    List<String> parts = new ArrayList<>();
+    for (ConfigValue e : (ConfigList) v) parts.add(labelValue(e));
+    return "[" + String.join(";", parts) + "]";
   }
 
   /** The last path element, unless two axes share it. */
@@ -220,16 +228,22 @@ public final class ScenarioLoader {
 
   private static PrivacySettings privacy(ConfigReader r) {
     PrivacySettings.Mode mode = r.enumValue("privacy.mode", PrivacySettings.Mode.class);
-    if (mode == PrivacySettings.Mode.NONE) return PrivacySettings.none();
+    if (mode == PrivacySettings.Mode.NONE) {
+      if (!r.string("privacy.epsilon").trim().equalsIgnoreCase("none")) {
+        throw new ScenarioException(r.where("privacy.epsilon") + ": key 'privacy.epsilon' has no effect while "
+            + "privacy.mode = none: set privacy.mode = local (or epsilon = none for a non-private run)");
+      }
+      return PrivacySettings.none();
+    }
+    double delta = r.doubleIn("privacy.delta", 0, false, 1, false);
+    double clip = r.doubleIn("privacy.clipping-norm", 0, false, Double.MAX_VALUE, true);
+    double sensitivity = r.doubleIn("privacy.sensitivity", 0, false, Double.MAX_VALUE, true);
+    Calibration calibration = r.enumValue("privacy.calibration", Calibration.class);
     if (r.isString("privacy.epsilon")) {
       if (r.string("privacy.epsilon").trim().equalsIgnoreCase("none")) return PrivacySettings.none();
       throw r.error("privacy.epsilon", "a number > 0, or none to switch the mechanism off");
     }
     double epsilon = r.doubleIn("privacy.epsilon", 0, false, Double.MAX_VALUE, true);
-    double delta = r.doubleIn("privacy.delta", 0, false, 1, false);
-    double clip = r.doubleIn("privacy.clipping-norm", 0, false, Double.MAX_VALUE, true);
-    double sensitivity = r.doubleIn("privacy.sensitivity", 0, false, Double.MAX_VALUE, true);
-    return new PrivacySettings(mode, epsilon, delta, clip, sensitivity,
-        r.enumValue("privacy.calibration", Calibration.class));
+    return new PrivacySettings(mode, epsilon, delta, clip, sensitivity, calibration);
   }
 }

@@ -425,4 +425,37 @@ class ScenarioLoaderTest {
     }
     assertEquals(3, ConfigFactory.parseString(text).getInt("rounds"));
   }
+
+  // ---- guards added after review ----
+
+  @Test
+  void anEpsilonWithoutPrivacyModeIsAnErrorNotASilentNonPrivateRun() throws IOException {
+    Path f = write("eps.conf", "rounds = 2\nprivacy.epsilon = 1\n");
+    assertMentions(loadFails(f), "eps.conf:2", "privacy.epsilon", "privacy.mode = none");
+    Path sweep = write("epsweep.conf", "sweep { privacy.epsilon = [0.1, 1] }\n");
+    assertMentions(loadFails(sweep), "privacy.epsilon", "privacy.mode = local");
+    Path off = write("off.conf", "privacy.epsilon = none\n");
+    assertFalse(only(load(off)).privacy().enabled());
+  }
+
+  @Test
+  void noSuggestionWhenNothingValidIsClose() throws IOException {
+    Path f = write("far.conf", "zzzzzzzzzzzz = 1\n");
+    ScenarioException e = loadFails(f);
+    assertMentions(e, "unknown key 'zzzzzzzzzzzz'");
+    assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+  }
+
+  @Test
+  void listValuedSweepAxesGetLabelsWhoseCommasOnlySeparateAxes() throws IOException {
+    Path f = write("layers.conf", "sweep { model.hidden-layers = [[4, 2], [8]], seed = [1] }\n");
+    assertEquals(List.of("hidden-layers=[4;2],seed=1", "hidden-layers=[8],seed=1"), labels(load(f)));
+  }
+
+  @Test
+  void aBadSetValueIsReportedAsTheFlagWithoutALineNumber() throws IOException {
+    Path f = write("ok.conf", "rounds = 2\n");
+    ScenarioException e = loadFails(f, "rounds=abc");
+    assertTrue(e.getMessage().startsWith("--set rounds=abc: key 'rounds'"), e.getMessage());
+  }
 }
