@@ -20,12 +20,14 @@ import picocli.CommandLine.Parameters;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-        "Run a scenario file (HOCON; see reference.conf for every key and its default) and write",
-        "metrics.csv, summary.json and resolved.conf into the output directory.",
+        "Run a scenario file (HOCON; every key and its default is in src/main/resources/reference.conf) "
+            + "and write metrics.csv, summary.json and resolved.conf into the output directory.",
+        "A sweep { key = [values] } block runs once per combination.",
         "Exit codes: 0 done, 2 bad input (scenario, data, flags), 1 failure."},
     footer = {"", "Examples:",
         "  fedsim run scenarios/seed-mimic.conf",
-        "  fedsim run scenarios/seed-mimic.conf --set rounds=5 --set privacy.mode=local --set privacy.epsilon=10",
+        "  fedsim run scenarios/seed-mimic.conf --set rounds=5 \\",
+        "      --set privacy.mode=local --set privacy.epsilon=10",
         "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep"})
 final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SCENARIO", description = "the scenario file, e.g. scenarios/seed-mimic.conf")
