@@ -42,15 +42,18 @@ final class ConsoleReport {
 
   void runFinished(ExperimentRunner.RunResult result) {
     RunEvent.RoundCompleted last = result.last();
+    int w = Math.max(16, last.sites().stream().mapToInt(s -> s.site().length()).max().orElse(0));
+    String row = "  %-" + w + "s %7s %6s %9s %7s  %s%n";
     out.printf(Locale.ROOT, "%n[%s] final round %d, %.1f s%n", result.run().label(), last.round(), result.wallSeconds());
-    out.printf(Locale.ROOT, "  %-18s %7s %6s %9s %7s  %s%n", "site", "n_train", "n_val", "accuracy", "auc", "status");
+    out.printf(Locale.ROOT, row, "site", "n_train", "n_val", "accuracy", "auc", "status");
     for (SiteRound s : last.sites()) {
-      out.printf(Locale.ROOT, "  %-18s %7d %6d %9s %7s  %s%n", s.site(), s.numTrain(), s.numValidation(),
-          fmt(s.accuracy()), fmt(s.auc()), s.statusLabel());
+      out.printf(Locale.ROOT, row, s.site(), s.numTrain(), s.numValidation(), fmt(s.accuracy()), fmt(s.auc()),
+          s.statusLabel());
     }
     SiteSummary all = SiteSummary.of(last.sites());
-    out.printf(Locale.ROOT, "  %-18s %7d %6d %9s %7s  min site acc %s%n%n", "ALL (weighted)", all.numTrain(),
-        all.numValidation(), fmt(all.accuracy()), fmt(all.auc()), fmt(SiteSummary.minSiteAccuracy(last.sites())));
+    out.printf(Locale.ROOT, row, "ALL (weighted)", all.numTrain(), all.numValidation(), fmt(all.accuracy()),
+        fmt(all.auc()), "min site acc " + fmt(SiteSummary.minSiteAccuracy(last.sites())));
+    out.println();
   }
 
   void done(Path dir) {
