@@ -1,0 +1,72 @@
+package org.fedsim.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code fedsim bench} runs, every path already absolute.
+ *
+ * @param data the CSV both fedsim and the peer read
+ * @param scenarioDir holds seed-mimic.conf and seed-mimic-eps-sweep.conf
+ * @param benchDir holds the peer's fl_dp_baseline.py
+ * @param python the interpreter with torch (Debian's /usr/bin/python3)
+ * @param repeat fresh child JVMs (and peer processes) per configuration; the table reports medians
+ * @param threads fedsim training threads (0 = one per core)
+ * @param timeout per child process
+ * @param extraSets further scenario overrides (KEY=VALUE) for every fedsim child, applied after the bench's own
+ */
+public record BenchOptions(
+    Path data,
+    Path scenarioDir,
+    Path benchDir,
+    Path python,
+    int rounds,
+    int repeat,
+    List<JvmConfig> configs,
+    boolean sweep,
+    boolean peer,
+    int threads,
+    Duration timeout,
+    List<String> extraSets) {
+  public static final String SEED_SCENARIO = "seed-mimic.conf";
+  public static final String SWEEP_SCENARIO = "seed-mimic-eps-sweep.conf";
+  public static final String PEER_SCRIPT = "fl_dp_baseline.py";
+  public static final List<String> FEATURES =
+      List.of("abp_diastolic", "abp_systolic", "glucose", "heart_rate", "resp_rate", "temperature");
+
+  public BenchOptions {
+    configs = List.copyOf(configs);
+    extraSets = List.copyOf(extraSets);
+    if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+    if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+    if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+    if (configs.isEmpty()) throw new IllegalArgumentException("--configs: choose at least one configuration");
+  }
+
+  /** The scenario overrides that point fedsim's CSV loader at {@link #data} (plus the rounds). */
+  public List<String> scenarioSets() {
+    List<String> sets = new java.util.ArrayList<>(List.of(
+        "dataset.type=csv",
+        "dataset.csv.path=" + com.typesafe.config.ConfigUtil.quoteString(data.toString()),
+        "dataset.csv.features=[" + String.join(",", FEATURES) + "]",
+        "dataset.csv.label=label",
+        "dataset.csv.site=site",
+        "preprocessing.balance=false",
+        "rounds=" + rounds));
+    sets.addAll(extraSets);
+    return sets;
+  }
+
+  public Path seedScenario() {
+    return scenarioDir.resolve(SEED_SCENARIO);
+  }
+
+  public Path sweepScenario() {
+    return scenarioDir.resolve(SWEEP_SCENARIO);
+  }
+
+  public Path peerScript() {
+    return benchDir.resolve(PEER_SCRIPT);
+  }
+}
