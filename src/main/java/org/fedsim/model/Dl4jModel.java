@@ -1,7 +1,6 @@
 package org.fedsim.model;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -16,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -34,6 +34,12 @@ public final class Dl4jModel implements LocalModel {
     this.inputs = inputs;
     this.net = new MultiLayerNetwork(configuration(settings, inputs, initSeed));
     this.net.init();
+  }
+
+  /** Build the network and start from {@code params} (DL4J's flat layout) instead of a fresh initialisation. */
+  public Dl4jModel(ModelSettings settings, int inputs, float[] params) {
+    this(settings, inputs, 0L);
+    setParams(params);
   }
 
   static MultiLayerConfiguration configuration(ModelSettings s, int inputs, long seed) {
@@ -59,6 +65,7 @@ public final class Dl4jModel implements LocalModel {
     return switch (s.optimizer()) {
       case ADAM -> new Adam(s.learningRate());
       case SGD -> new Sgd(s.learningRate());
+      case NESTEROVS -> new Nesterovs(s.learningRate(), s.momentum());
     };
   }
 
@@ -101,17 +108,15 @@ public final class Dl4jModel implements LocalModel {
     float[][] rows = train.features();
     int[] labels = train.labels();
     int d = rows[0].length;
-    int batch = Math.min(plan.batchSize(), n);
+    MinibatchOrder minibatches = new MinibatchOrder(n, plan);
+    int batch = minibatches.batchSize();
     float[] xBuf = new float[batch * d];
     float[] yBuf = new float[batch];
-    SplittableRandom rng = new SplittableRandom(plan.shuffleSeed());
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) order[i] = i;
     double lastEpochLoss = 0;
     int lastEpochBatches = 0;
-    for (int epoch = 0; epoch < plan.localEpochs(); epoch++) {
-      shuffle(order, rng);
-      boolean last = epoch == plan.localEpochs() - 1;
+    for (int epoch = 0; epoch < minibatches.epochs(); epoch++) {
+      int[] order = minibatches.nextEpoch();
+      boolean last = epoch == minibatches.epochs() - 1;
       for (int start = 0; start < n; start += batch) {
         int b = Math.min(batch, n - start);
         for (int k = 0; k < b; k++) {
@@ -122,7 +127,7 @@ public final class Dl4jModel implements LocalModel {
         INDArray y = Nd4j.create(b == batch ? yBuf : Arrays.copyOf(yBuf, b), new long[] {b, 1}, DataType.FLOAT);
         net.fit(x, y);
         if (last) {
-          lastEpochLoss += net.score();
+          lastEpochLoss += net.score(); // the minibatch's mean loss before this step's update
           lastEpochBatches++;
         }
       }
@@ -143,15 +148,6 @@ public final class Dl4jModel implements LocalModel {
     INDArray out = net.output(Nd4j.create(rows.features()), false);
     double[] p = out.reshape(rows.size()).toDoubleVector();
     return BinaryMetrics.evaluate(p, rows.labels());
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rng) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   @Override

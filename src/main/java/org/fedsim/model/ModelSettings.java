@@ -6,6 +6,10 @@ import java.util.List;
  * The network a scenario describes: a feed-forward binary classifier with ReLU/tanh/... hidden layers and a
  * sigmoid output, trained locally with the given optimizer. The default is the seed's MortalityNN
  * (d→4 ReLU→2 ReLU→1 sigmoid, binary cross-entropy, Adam 1e-3, batch 32, 10 local epochs).
+ *
+ * <p>Every engine must compute every option here, or refuse it at load: see {@link ModelFactory#unsupported}.
+ *
+ * @param momentum the momentum of {@link Optimizer#NESTEROVS} (DL4J's {@code Nesterovs}); unused by the others
  */
 public record ModelSettings(
     List<Integer> hiddenLayers,
@@ -14,13 +18,25 @@ public record ModelSettings(
     Optimizer optimizer,
     double learningRate,
     int batchSize,
-    int localEpochs) {
+    int localEpochs,
+    double momentum) {
+
+  /** DL4J's default momentum for {@code Nesterovs}, and {@code model.momentum}'s default. */
+  public static final double DEFAULT_MOMENTUM = 0.9;
 
   public enum HiddenActivation { RELU, TANH, SIGMOID, IDENTITY }
 
+  /** Binary cross-entropy (DL4J's {@code XENT}) or mean squared error (DL4J's {@code MSE}). */
   public enum Loss { XENT, MSE }
 
-  public enum Optimizer { ADAM, SGD }
+  /** DL4J's {@code Adam}, {@code Sgd} and {@code Nesterovs} (SGD with Nesterov momentum). */
+  public enum Optimizer { ADAM, SGD, NESTEROVS }
+
+  /** With the default momentum (which only {@link Optimizer#NESTEROVS} reads). */
+  public ModelSettings(List<Integer> hiddenLayers, HiddenActivation activation, Loss loss, Optimizer optimizer,
+      double learningRate, int batchSize, int localEpochs) {
+    this(hiddenLayers, activation, loss, optimizer, learningRate, batchSize, localEpochs, DEFAULT_MOMENTUM);
+  }
 
   public ModelSettings {
     hiddenLayers = List.copyOf(hiddenLayers);
@@ -30,6 +46,7 @@ public record ModelSettings(
     if (!(learningRate > 0)) throw new IllegalArgumentException("model.learning-rate must be > 0, got " + learningRate);
     if (batchSize < 1) throw new IllegalArgumentException("model.batch-size must be >= 1, got " + batchSize);
     if (localEpochs < 1) throw new IllegalArgumentException("model.local-epochs must be >= 1, got " + localEpochs);
+    if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("model.momentum must be in [0, 1), got " + momentum);
   }
 
   /** Number of parameters for {@code inputs} features (weights and biases of every dense layer). */

@@ -18,7 +18,7 @@ import org.fedsim.data.Dataset;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.data.Preprocessor;
 import org.fedsim.data.SiteSplit;
-import org.fedsim.model.Dl4jModel;
+import org.fedsim.model.ModelFactory;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.server.RunEvent;
 import org.slf4j.Logger;
@@ -53,6 +53,7 @@ public final class ExperimentRunner implements AutoCloseable {
   private int runCounter;
 
   public ExperimentRunner(int trainingThreads) {
+    ModelFactory.warmUpInBackground(); // ND4J's start-up (needed for the initial weights) overlaps the ActorSystem's
     int threads = trainingThreads > 0 ? trainingThreads : Runtime.getRuntime().availableProcessors();
     Config config = ConfigFactory.parseString(
             "fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size = " + threads)
@@ -64,8 +65,9 @@ public final class ExperimentRunner implements AutoCloseable {
     Scenario s = spec.scenario();
     Prepared prepared = prepare(s);
     int inputs = prepared.dataset().numFeatures();
+    // DL4J's initialisation for the seed, whatever the engine: what makes the engines' numbers comparable
     ModelWeights initial =
-        new ModelWeights(new Dl4jModel(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)).getParams());
+        new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     long start = System.nanoTime();
     system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, initial, events::add),

@@ -9,12 +9,13 @@ import akka.actor.typed.javadsl.Behaviors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.fedsim.aggregation.FedAvg;
-import org.fedsim.common.Seeds;
 import org.fedsim.data.SiteSplit;
 import org.fedsim.hospital.DpFilter;
 import org.fedsim.hospital.Hospital;
-import org.fedsim.model.Dl4jModel;
+import org.fedsim.model.LocalModel;
+import org.fedsim.model.ModelFactory;
 import org.fedsim.privacy.LocalDp;
 import org.fedsim.protocol.HospitalProtocol;
 import org.fedsim.protocol.ModelWeights;
@@ -35,11 +36,13 @@ final class RunGuardian {
   static Behavior<RunEvent> create(Scenario s, List<SiteSplit> splits, int inputs, ModelWeights initial,
       Consumer<Object> sink) {
     return Behaviors.setup(ctx -> {
+      // every hospital's model starts from the run's initial global weights (it is sent them before any work)
+      Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values());
       List<FlServer.Site> sites = new ArrayList<>();
       for (int i = 0; i < splits.size(); i++) {
         SiteSplit split = splits.get(i);
         ActorRef<HospitalProtocol.Command> hospital = ctx.spawn(
-            Hospital.create(split.site(), split, () -> new Dl4jModel(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT))),
+            Hospital.create(split.site(), split, models),
             "hospital-" + i, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
         ctx.watch(hospital);
         sites.add(new FlServer.Site(split.site(), s.privacy().enabled() ? filter(ctx, s, split.site(), hospital, i) : hospital));

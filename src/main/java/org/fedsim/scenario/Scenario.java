@@ -2,6 +2,7 @@ package org.fedsim.scenario;
 
 import java.time.Duration;
 import org.fedsim.data.PreprocessSettings;
+import org.fedsim.model.Engine;
 import org.fedsim.model.ModelSettings;
 
 /**
@@ -15,6 +16,7 @@ public record Scenario(
     DatasetSpec dataset,
     PreprocessSettings preprocessing,
     ModelSettings model,
+    Engine engine,
     boolean weightByExamples,
     double fraction,
     int minParticipants,

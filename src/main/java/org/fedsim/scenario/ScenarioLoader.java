@@ -22,7 +22,10 @@ import org.fedsim.data.MissingValues;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.data.Scaling;
 import org.fedsim.data.SyntheticCohortSettings;
+import org.fedsim.model.Engine;
+import org.fedsim.model.ModelFactory;
 import org.fedsim.model.ModelSettings;
+import org.fedsim.model.Unsupported;
 import org.fedsim.privacy.Calibration;
 
 /**
@@ -171,6 +174,19 @@ public final class ScenarioLoader {
     long seed = r.longValue("seed");
     int rounds = r.intAtLeast("rounds", 1);
     long dataSeed = r.longValue("dataset.seed");
+    ModelSettings model = new ModelSettings(
+        r.intList("model.hidden-layers", 1),
+        r.enumValue("model.activation", ModelSettings.HiddenActivation.class),
+        r.enumValue("model.loss", ModelSettings.Loss.class),
+        r.enumValue("model.optimizer", ModelSettings.Optimizer.class),
+        r.doubleIn("model.learning-rate", 0, false, 10, true),
+        r.intAtLeast("model.batch-size", 1),
+        r.intAtLeast("model.local-epochs", 1),
+        r.doubleIn("model.momentum", 0, true, 1, false));
+    Engine engine = r.enumValue("model.engine", Engine.class);
+    ModelFactory.unsupported(engine, model).ifPresent(u -> {
+      throw refusal(r, engine, u);
+    });
     return new Scenario(
         r.string("name"),
         seed,
@@ -181,20 +197,26 @@ public final class ScenarioLoader {
             r.enumValue("preprocessing.scaling", Scaling.class),
             r.doubleIn("preprocessing.validation-fraction", 0, false, 1, false),
             dataSeed),
-        new ModelSettings(
-            r.intList("model.hidden-layers", 1),
-            r.enumValue("model.activation", ModelSettings.HiddenActivation.class),
-            r.enumValue("model.loss", ModelSettings.Loss.class),
-            r.enumValue("model.optimizer", ModelSettings.Optimizer.class),
-            r.doubleIn("model.learning-rate", 0, false, 10, true),
-            r.intAtLeast("model.batch-size", 1),
-            r.intAtLeast("model.local-epochs", 1)),
+        model,
+        engine,
         strategyWeighting(r),
         r.doubleIn("selection.fraction", 0, false, 1, true),
         r.intAtLeast("selection.min-participants", 1),
         r.positiveDuration("timing.round-timeout"),
         r.positiveDuration("timing.evaluation-timeout"),
         privacy(r));
+  }
+
+  /**
+   * An engine refusing an option: names where the option was written and its key, what is unsupported, where the
+   * engine was chosen, and the way out.
+   */
+  static ScenarioException refusal(ConfigReader r, Engine engine, Unsupported u) {
+    String engineKey = "model.engine";
+    return new ScenarioException(r.where(u.key()) + ": key '" + u.key() + "': " + u.what()
+        + " is not supported by the " + ConfigReader.key(engine) + " engine (" + engineKey + " = "
+        + ConfigReader.key(engine) + ", " + r.where(engineKey) + "); it would not compute what DL4J computes. "
+        + "Use " + engineKey + " = " + ConfigReader.key(Engine.DL4J) + ", or another " + u.key());
   }
 
   private enum Strategy { FEDAVG }

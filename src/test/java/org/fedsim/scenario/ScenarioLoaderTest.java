@@ -16,7 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.fedsim.data.MissingValues;
 import org.fedsim.data.Scaling;
+import org.fedsim.model.Engine;
 import org.fedsim.model.ModelSettings;
+import org.fedsim.model.Unsupported;
 import org.fedsim.privacy.Calibration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -457,5 +459,80 @@ class ScenarioLoaderTest {
     Path f = write("ok.conf", "rounds = 2\n");
     ScenarioException e = loadFails(f, "rounds=abc");
     assertTrue(e.getMessage().startsWith("--set rounds=abc: key 'rounds'"), e.getMessage());
+  }
+
+  // ---- engines and optimizers ----
+
+  @Test
+  void theEngineIsDl4jByDefaultAndDenseOnRequest() throws IOException {
+    Path f = write("engine.conf", "rounds = 2\n");
+    assertEquals(Engine.DL4J, only(load(f)).engine());
+    assertEquals(Engine.DENSE, only(load(f, "model.engine=dense")).engine());
+    Path dense = write("dense.conf", "model.engine = dense\n");
+    Scenario s = only(load(dense));
+    assertEquals(Engine.DENSE, s.engine());
+    assertEquals(only(load(f)).model(), s.model(), "the engine is not part of the network");
+  }
+
+  @Test
+  void anUnknownEngineIsAnErrorNamingTheKeyAndTheEngines() throws IOException {
+    Path f = write("gpu.conf", "rounds = 2\nmodel.engine = gpu\n");
+    assertMentions(loadFails(f), "gpu.conf:2", "'model.engine'", "dl4j | dense", "gpu");
+    assertMentions(loadFails(write("ok.conf", "rounds = 2\n"), "model.engine=gpu"), "--set model.engine=gpu",
+        "'model.engine'", "dl4j | dense");
+  }
+
+  @Test
+  void nesterovsReadsTheMomentum() throws IOException {
+    Path f = write("nesterovs.conf", "model { optimizer = nesterovs, momentum = 0.8, learning-rate = 0.05 }\n");
+    ModelSettings m = only(load(f)).model();
+    assertEquals(ModelSettings.Optimizer.NESTEROVS, m.optimizer());
+    assertEquals(0.8, m.momentum());
+    assertEquals(0.05, m.learningRate());
+    assertEquals(ModelSettings.DEFAULT_MOMENTUM, only(load(write("d.conf", ""))).model().momentum());
+    assertMentions(loadFails(write("m.conf", "rounds = 2\nmodel.momentum = 1\n")), "m.conf:2", "'model.momentum'",
+        "[0, 1)");
+    assertMentions(loadFails(write("o.conf", "model.optimizer = rmsprop\n")), "o.conf:1", "'model.optimizer'",
+        "adam | sgd | nesterovs");
+  }
+
+  @Test
+  void everyNetworkTheLoaderAcceptsTheDenseEngineComputes() throws IOException {
+    Path f = write("all.conf", """
+        model.engine = dense
+        sweep {
+          model.activation = [relu, tanh, sigmoid, identity]
+          model.loss = [xent, mse]
+          model.optimizer = [adam, sgd, nesterovs]
+          model.hidden-layers = [[], [3], [8, 4, 2]]
+        }
+        """);
+    assertEquals(4 * 2 * 3 * 3, load(f).runs().size());
+  }
+
+  /**
+   * No option is refused today (every option is computed: see the test above), so the message an engine's refusal
+   * becomes is checked on its own: where the option was written, its key, what is unsupported, where the engine
+   * was chosen, and the way out.
+   */
+  @Test
+  void anEngineRefusalNamesTheOptionItsLineTheEngineAndTheWayOut() throws IOException {
+    Path f = write("refused.conf", "model.engine = dense\nrounds = 2\nmodel.optimizer = nesterovs\n");
+    ConfigReader r = new ConfigReader(load(f).resolved());
+    ScenarioException e =
+        ScenarioLoader.refusal(r, Engine.DENSE, new Unsupported("model.optimizer", "optimizer nesterovs"));
+    assertTrue(e.getMessage().startsWith(f + ":3: key 'model.optimizer': optimizer nesterovs is not "
+        + "supported by the dense engine"), e.getMessage());
+    assertMentions(e, "model.engine = dense, " + f + ":1", "model.engine = dl4j");
+  }
+
+  @Test
+  void renderKeepsTheEngineAndTheMomentum() throws IOException {
+    Path f = write("rt.conf", "model { engine = dense, optimizer = nesterovs, momentum = 0.7 }\n");
+    ScenarioLoader.Loaded loaded = load(f);
+    assertRoundTrips(loaded);
+    Scenario s = only(loaded);
+    assertEquals(Engine.DENSE, s.engine());
+    assertEquals(0.7, s.model().momentum());
   }
 }
