@@ -52,12 +52,18 @@ public final class ExperimentRunner implements AutoCloseable {
   private final Map<DataKey, Prepared> data = new HashMap<>();
   private int runCounter;
 
+  /**
+   * @param trainingThreads hospitals that train at once; 0 = {@code fedsim.training-threads} from the deployment
+   *     config, and when that is 0 too, one per core
+   */
   public ExperimentRunner(int trainingThreads) {
     ModelFactory.warmUpInBackground(); // ND4J's start-up (needed for the initial weights) overlaps the ActorSystem's
-    int threads = trainingThreads > 0 ? trainingThreads : Runtime.getRuntime().availableProcessors();
+    Config base = ConfigFactory.load();
+    int configured = trainingThreads > 0 ? trainingThreads : base.getInt("fedsim.training-threads");
+    int threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     Config config = ConfigFactory.parseString(
             "fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size = " + threads)
-        .withFallback(ConfigFactory.load());
+        .withFallback(base);
     this.system = ActorSystem.create(Behaviors.empty(), "fedsim", config);
   }
 
