@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * FedAvg (McMahan et al. 2017): {@code Σ_k n_k·w_k / Σ_k n_k}, accumulated in double in the order given (the
+ * FedAvg (McMahan et al. 2017): {@code Σ_k n_k·s_k·w_k / Σ_k n_k·s_k} (s_k: staleness factor, 1 when fresh), accumulated in double in the order given (the
  * server passes updates sorted by site, so the float result does not depend on arrival order).
  */
 public final class FedAvg implements AggregationStrategy {
@@ -26,7 +26,7 @@ public final class FedAvg implements AggregationStrategy {
         throw new IllegalArgumentException(
             "update from " + u.site() + " has " + u.params().length + " parameters, expected " + d);
       }
-      double w = weighted ? u.numExamples() : 1.0;
+      double w = (weighted ? u.numExamples() : 1.0) * u.staleness();
       total += w;
       float[] p = u.params();
       for (int i = 0; i < d; i++) sum[i] += w * p[i];

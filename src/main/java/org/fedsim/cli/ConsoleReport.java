@@ -61,10 +61,7 @@ final class ConsoleReport {
   }
 
   static ResultsWriter.RunSummary summary(ExperimentRunner.RunResult result) {
-    RunEvent.RoundCompleted last = result.last();
-    SiteSummary all = SiteSummary.of(last.sites());
-    return new ResultsWriter.RunSummary(result.run().label(), last.round(), all.accuracy(), all.auc(),
-        SiteSummary.minSiteAccuracy(last.sites()), result.wallSeconds());
+    return ResultsWriter.RunSummary.of(result.run().label(), result.rounds(), result.wallSeconds());
   }
 
   private static String fmt(double v) {

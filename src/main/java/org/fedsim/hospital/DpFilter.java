@@ -81,6 +81,11 @@ public final class DpFilter extends AbstractBehavior<HospitalProtocol.Command> {
   }
 
   private Behavior<HospitalProtocol.Command> onHospitalReply(WrappedUpdate wrapped) {
+    if (wrapped.reply() instanceof ServerProtocol.NoUpdate absence) { // nothing to privatise: pass it on
+      Pending p = pending.remove(absence.round());
+      if (p != null) p.replyTo().tell(absence);
+      return this;
+    }
     if (!(wrapped.reply() instanceof ServerProtocol.LocalUpdate update)) {
       getContext().getLog().warn("unexpected reply from hospital {}: {}", site, wrapped.reply().getClass().getSimpleName());
       return this;

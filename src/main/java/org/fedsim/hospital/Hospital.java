@@ -1,10 +1,13 @@
 package org.fedsim.hospital;
 
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.fedsim.data.SiteSplit;
@@ -13,6 +16,9 @@ import org.fedsim.model.LocalModel;
 import org.fedsim.protocol.HospitalProtocol;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.protocol.ServerProtocol;
+import org.fedsim.timing.ClockSettings;
+import org.fedsim.timing.SiteWork;
+import org.fedsim.timing.TimingModel;
 
 /**
  * One hospital: owns its patients' rows and its model. Trains on the global weights it is sent and evaluates any
@@ -21,22 +27,44 @@ import org.fedsim.protocol.ServerProtocol;
  */
 public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
 
+  /** A hospital without a timing profile: always online, its work takes no simulated time. */
   public static Behavior<HospitalProtocol.Command> create(String site, SiteSplit data, Supplier<LocalModel> model) {
+    return create(site, data, model, null, ClockSettings.virtual());
+  }
+
+  /**
+   * @param timing the simulated durations, availability and crashes of every site (null: none)
+   * @param clock on the real clock, replies are held back for the simulated duration (scaled)
+   */
+  public static Behavior<HospitalProtocol.Command> create(String site, SiteSplit data, Supplier<LocalModel> model,
+      TimingModel timing, ClockSettings clock) {
     return Behaviors.withMdc(
         HospitalProtocol.Command.class,
         Map.of("hospitalId", site),
-        Behaviors.setup(ctx -> new Hospital(ctx, site, data, model.get())));
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+            new Hospital(ctx, timers, site, data, model.get(), timing, clock))));
   }
 
+  /** A reply held back until its simulated duration has really elapsed (real clock only). Local only. */
+  private record DelayedReply(ServerProtocol.Command reply, ActorRef<ServerProtocol.Command> to)
+      implements HospitalProtocol.Command, NoSerializationVerificationNeeded {}
+
+  private final TimerScheduler<HospitalProtocol.Command> timers;
   private final String site;
   private final SiteSplit data;
   private final LocalModel model;
+  private final TimingModel timing;
+  private final ClockSettings clock;
 
-  private Hospital(ActorContext<HospitalProtocol.Command> context, String site, SiteSplit data, LocalModel model) {
+  private Hospital(ActorContext<HospitalProtocol.Command> context, TimerScheduler<HospitalProtocol.Command> timers,
+      String site, SiteSplit data, LocalModel model, TimingModel timing, ClockSettings clock) {
     super(context);
+    this.timers = timers;
     this.site = site;
     this.data = data;
     this.model = model;
+    this.timing = timing;
+    this.clock = clock;
     context.getLog().debug("hospital {} ready: {} training rows, {} validation rows", site, data.train().size(),
         data.validation().size());
   }
@@ -46,18 +74,43 @@ public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
     return newReceiveBuilder()
         .onMessage(HospitalProtocol.TrainRequest.class, this::onTrain)
         .onMessage(HospitalProtocol.EvaluateRequest.class, this::onEvaluate)
+        .onMessage(DelayedReply.class, d -> {
+          d.to().tell(d.reply());
+          return this;
+        })
         .build();
   }
 
   private Behavior<HospitalProtocol.Command> onTrain(HospitalProtocol.TrainRequest request) {
+    SiteWork work = timing == null ? new SiteWork(true, false, 0)
+        : timing.work(site, request.round(), data.train().size(), request.plan().localEpochs(), request.global().size());
+    if (!work.online() || work.crashed()) {
+      ServerProtocol.Absence why = work.online() ? ServerProtocol.Absence.CRASHED : ServerProtocol.Absence.OFFLINE;
+      getContext().getLog().debug("round {}: {}", request.round(), why);
+      // the real clock's server learns nothing (it waits out its deadline); the virtual one is told at once
+      if (clock.isVirtual()) {
+        request.replyTo().tell(new ServerProtocol.NoUpdate(request.round(), site, why, work.simulatedMillis()));
+      }
+      return this;
+    }
     model.setParams(request.global().values());
     double loss = model.fit(data.train(), request.plan());
     ModelWeights trained = new ModelWeights(model.getParams());
-    getContext().getLog().debug("round {}: trained on {} rows, last-epoch loss {}", request.round(),
-        data.train().size(), loss);
-    request.replyTo().tell(new ServerProtocol.LocalUpdate(
-        request.round(), site, trained, data.train().size(), loss, Double.NaN));
+    getContext().getLog().debug("round {}: trained on {} rows, last-epoch loss {}, {} simulated ms", request.round(),
+        data.train().size(), loss, work.simulatedMillis());
+    reply(request.replyTo(), new ServerProtocol.LocalUpdate(
+        request.round(), site, trained, data.train().size(), loss, Double.NaN, work.simulatedMillis()),
+        work.simulatedMillis());
     return this;
+  }
+
+  private void reply(ActorRef<ServerProtocol.Command> to, ServerProtocol.Command reply, double simulatedMillis) {
+    java.time.Duration delay = clock.real(simulatedMillis);
+    if (delay.isZero()) {
+      to.tell(reply);
+    } else {
+      timers.startSingleTimer(new DelayedReply(reply, to), delay);
+    }
   }
 
   private Behavior<HospitalProtocol.Command> onEvaluate(HospitalProtocol.EvaluateRequest request) {

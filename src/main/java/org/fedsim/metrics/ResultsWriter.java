@@ -28,12 +28,45 @@ import org.fedsim.server.SiteRound;
  */
 public final class ResultsWriter implements AutoCloseable {
   public static final List<String> COLUMNS = List.of(
-      "run", "round", "site", "participated", "n_train", "n_val", "accuracy", "auc", "loss", "epsilon", "status");
+      "run", "round", "site", "participated", "n_train", "n_val", "accuracy", "auc", "loss", "epsilon", "status",
+      "selected", "sim_ms");
   public static final String ALL = "ALL";
 
   /** What summary.json says about one run. */
   public record RunSummary(String run, int rounds, double finalWeightedAccuracy, double finalWeightedAuc,
-      double finalMinSiteAccuracy, double wallSeconds) {}
+      double finalMinSiteAccuracy, double wallSeconds, Participation participation, double simulatedClockMillis) {
+
+    /** The summary of a finished run from its rounds. */
+    public static RunSummary of(String run, List<RunEvent.RoundCompleted> rounds, double wallSeconds) {
+      RunEvent.RoundCompleted last = rounds.get(rounds.size() - 1);
+      SiteSummary all = SiteSummary.of(last.sites());
+      int[] n = new int[7];
+      for (RunEvent.RoundCompleted r : rounds) {
+        for (SiteRound s : r.sites()) {
+          if (!s.selected()) continue;
+          n[0]++;
+          if (s.participated()) n[1]++;
+          switch (s.status()) {
+            case LATE -> n[2]++;
+            case DROPOUT -> n[3]++;
+            case OFFLINE -> n[4]++;
+            case CRASHED -> n[5]++;
+            case REJECTED -> n[6]++;
+            default -> { }
+          }
+        }
+      }
+      return new RunSummary(run, last.round(), all.accuracy(), all.auc(), SiteSummary.minSiteAccuracy(last.sites()),
+          wallSeconds, new Participation(n[0], n[1], n[2], n[3], n[4], n[5], n[6]), last.clockMillis());
+    }
+  }
+
+  /**
+   * Site-rounds over a run: how often sites were selected, how many of those updates were aggregated, and what
+   * happened to the others.
+   */
+  public record Participation(int selected, int aggregated, int late, int dropped, int offline, int crashed,
+      int rejected) {}
 
   private final Path dir;
   private final Path partial;
@@ -63,11 +96,13 @@ public final class ResultsWriter implements AutoCloseable {
     try {
       for (SiteRound s : r.sites()) {
         csv.printRecord(run, r.round(), s.site(), s.participated() ? 1 : 0, s.numTrain(), s.numValidation(),
-            num(s.accuracy()), num(s.auc()), num(s.loss()), plain(s.epsilon()), s.statusLabel());
+            num(s.accuracy()), num(s.auc()), num(s.loss()), plain(s.epsilon()), s.statusLabel(), s.selected() ? 1 : 0,
+            millis(s.simulatedMillis()));
       }
       SiteSummary all = SiteSummary.of(r.sites());
       csv.printRecord(run, r.round(), ALL, all.participated(), all.numTrain(), all.numValidation(),
-          num(all.accuracy()), num(all.auc()), num(all.loss()), plain(all.epsilon()), "");
+          num(all.accuracy()), num(all.auc()), num(all.loss()), plain(all.epsilon()), r.decision(), r.selected(),
+          millis(r.simulatedMillis()));
       csv.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -104,6 +139,15 @@ public final class ResultsWriter implements AutoCloseable {
       putNumber(n, "final_weighted_auc", s.finalWeightedAuc());
       putNumber(n, "final_min_site_accuracy", s.finalMinSiteAccuracy());
       n.put("wall_seconds", Math.round(s.wallSeconds() * 1000) / 1000.0);
+      n.put("simulated_clock_ms", Double.parseDouble(millis(s.simulatedClockMillis())));
+      ObjectNode p = n.putObject("participation");
+      p.put("selected", s.participation().selected());
+      p.put("aggregated", s.participation().aggregated());
+      p.put("late", s.participation().late());
+      p.put("dropped", s.participation().dropped());
+      p.put("offline", s.participation().offline());
+      p.put("crashed", s.participation().crashed());
+      p.put("rejected", s.participation().rejected());
     }
     return mapper.writeValueAsString(root) + "\n";
   }
@@ -126,6 +170,11 @@ public final class ResultsWriter implements AutoCloseable {
 
   static String num(double v) {
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+  }
+
+  /** Simulated milliseconds, to 0.001 ms (empty when unknown). */
+  static String millis(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
   }
 
   static String plain(double v) {

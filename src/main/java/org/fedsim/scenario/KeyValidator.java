@@ -16,6 +16,9 @@ import java.util.TreeSet;
  * so that {@code privacy.epsilom = 1} fails loudly instead of silently running without privacy.
  */
 final class KeyValidator {
+  /** Open maps: any name as key, each holding keys of the template object (e.g. per-site timing profiles). */
+  private static final Map<String, String> MAPS = Map.of("timing.sites", "timing.profile");
+
   private KeyValidator() {}
 
   static void check(Config user, Config defaults, String sweepKey) {
@@ -43,6 +46,10 @@ final class KeyValidator {
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
       String path = join(prefix, e.getKey());
       ConfigValue v = e.getValue();
+      if (MAPS.containsKey(path)) {
+        checkMap(v, path, MAPS.get(path), valid, errors);
+        continue;
+      }
       if (path.equals(sweepKey)) {
         if (v.valueType() != ConfigValueType.OBJECT) {
           errors.add(where(v) + ": key 'sweep': expected an object of key = [values], got " + v.render());
@@ -62,6 +69,29 @@ final class KeyValidator {
         walk((ConfigObject) v, path, defaults, valid, sweepKey, errors);
       } else if (!valid.contains(path)) {
         errors.add(where(v) + ": unknown key '" + path + "'" + suggestion(path, valid));
+      }
+    }
+  }
+
+  private static void checkMap(ConfigValue v, String path, String template, Set<String> valid, List<String> errors) {
+    if (v.valueType() != ConfigValueType.OBJECT) {
+      errors.add(where(v) + ": key '" + path + "': expected an object { NAME { ... } }, got " + v.render());
+      return;
+    }
+    Set<String> allowed = new TreeSet<>();
+    for (String k : valid) if (k.startsWith(template + ".")) allowed.add(k.substring(template.length() + 1));
+    for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) v).entrySet()) {
+      String name = join(path, entry.getKey());
+      if (entry.getValue().valueType() != ConfigValueType.OBJECT) {
+        errors.add(where(entry.getValue()) + ": key '" + name + "': expected an object with keys of '" + template
+            + "' (" + String.join(", ", allowed) + "), got " + entry.getValue().render());
+        continue;
+      }
+      for (Map.Entry<String, ConfigValue> e : ((ConfigObject) entry.getValue()).entrySet()) {
+        if (!allowed.contains(e.getKey())) {
+          errors.add(where(e.getValue()) + ": unknown key '" + join(name, e.getKey()) + "'"
+              + suggestion(e.getKey(), allowed));
+        }
       }
     }
   }

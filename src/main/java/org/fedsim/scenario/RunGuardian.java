@@ -7,6 +7,8 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,6 +24,7 @@ import org.fedsim.protocol.ModelWeights;
 import org.fedsim.server.FlServer;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerSettings;
+import org.fedsim.timing.TimingModel;
 
 /**
  * Wires one run together: a {@link Hospital} per site on the training dispatcher, a {@link DpFilter} in front of
@@ -39,18 +42,23 @@ final class RunGuardian {
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values());
       List<FlServer.Site> sites = new ArrayList<>();
+      TimingModel timing = new TimingModel(s.timing().defaults(), s.timing().sites(), s.seed());
+      Map<String, Double> expected = new HashMap<>();
       for (int i = 0; i < splits.size(); i++) {
         SiteSplit split = splits.get(i);
+        expected.put(split.site(), timing.expectedMillis(split.site(), split.train().size(), s.model().localEpochs(),
+            initial.size()));
         ActorRef<HospitalProtocol.Command> hospital = ctx.spawn(
-            Hospital.create(split.site(), split, models),
+            Hospital.create(split.site(), split, models, timing, s.timing().clock()),
             "hospital-" + i, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
         ctx.watch(hospital);
         sites.add(new FlServer.Site(split.site(), s.privacy().enabled() ? filter(ctx, s, split.site(), hospital, i) : hospital));
       }
       ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
-          s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed());
-      ctx.watch(ctx.spawn(FlServer.create(settings, sites, initial, new FedAvg(s.weightByExamples()), ctx.getSelf()),
-          "server"));
+          s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
+          s.timing().clock());
+      ctx.watch(ctx.spawn(FlServer.create(settings, sites, initial, new FedAvg(s.weightByExamples()), ctx.getSelf(),
+          expected), "server"));
       return Behaviors.receive(RunEvent.class)
           .onMessage(RunEvent.RoundCompleted.class, e -> {
             sink.accept(e);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.model.Engine;
 import org.fedsim.model.ModelSettings;
+import org.fedsim.server.RoundPolicy;
 
 /**
  * One fully resolved, validated run of an experiment: settings records only (read once from HOCON by
@@ -22,4 +23,6 @@ public record Scenario(
     int minParticipants,
     Duration roundTimeout,
     Duration evaluationTimeout,
-    PrivacySettings privacy) {}
+    PrivacySettings privacy,
+    TimingSettings timing,
+    RoundPolicy policy) {}

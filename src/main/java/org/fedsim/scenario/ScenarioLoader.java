@@ -27,6 +27,9 @@ import org.fedsim.model.ModelFactory;
 import org.fedsim.model.ModelSettings;
 import org.fedsim.model.Unsupported;
 import org.fedsim.privacy.Calibration;
+import org.fedsim.server.RoundPolicy;
+import org.fedsim.timing.ClockSettings;
+import org.fedsim.timing.SiteProfile;
 
 /**
  * Reads a scenario file (HOCON, deltas only) over the defaults in {@code reference.conf} ({@code fedsim.scenario}),
@@ -204,7 +207,62 @@ public final class ScenarioLoader {
         r.intAtLeast("selection.min-participants", 1),
         r.positiveDuration("timing.round-timeout"),
         r.positiveDuration("timing.evaluation-timeout"),
-        privacy(r));
+        privacy(r),
+        timing(r),
+        policy(r));
+  }
+
+  private static TimingSettings timing(ConfigReader r) {
+    ClockSettings clock = new ClockSettings(r.enumValue("timing.clock", ClockSettings.Mode.class),
+        r.doubleIn("timing.time-scale", 0, false, 1e6, true));
+    SiteProfile defaults = profile(r, null);
+    Map<String, SiteProfile> sites = new TreeMap<>();
+    for (String site : r.config().getObject("timing.sites").keySet()) sites.put(site, profile(r, site));
+    return new TimingSettings(clock, defaults, sites);
+  }
+
+  /** A site's profile: its own keys under timing.sites.NAME, the rest from timing.profile (site null: defaults). */
+  private static SiteProfile profile(ConfigReader r, String site) {
+    java.util.function.Function<String, String> key = k -> {
+      String own = site == null ? null : ConfigUtil.joinPath("timing", "sites", site, k);
+      return own != null && r.config().hasPath(own) ? own : "timing.profile." + k;
+    };
+    double max = Double.MAX_VALUE;
+    return new SiteProfile(
+        r.doubleIn(key.apply("ms-per-sample"), 0, true, max, true),
+        r.doubleIn(key.apply("speed-spread"), 0, true, 10, true),
+        r.doubleIn(key.apply("slowdown"), 0, false, max, true),
+        r.doubleIn(key.apply("latency-ms"), 0, true, max, true),
+        r.doubleIn(key.apply("bandwidth-mbps"), 0, false, max, true),
+        r.doubleIn(key.apply("jitter"), 0, true, 10, true),
+        r.doubleIn(key.apply("availability"), 0, true, 1, true),
+        r.doubleIn(key.apply("crash-probability"), 0, true, 1, true));
+  }
+
+  private static RoundPolicy policy(ConfigReader r) {
+    String raw = r.string("round-policy.deadline").trim();
+    RoundPolicy.DeadlineKind kind;
+    double value = 0;
+    if (raw.equalsIgnoreCase("none")) {
+      kind = RoundPolicy.DeadlineKind.NONE;
+    } else if (raw.matches("(?i)p\\d+(\\.\\d+)?")) {
+      kind = RoundPolicy.DeadlineKind.PERCENTILE;
+      value = Double.parseDouble(raw.substring(1));
+      if (!(value > 0 && value <= 100)) throw r.error("round-policy.deadline", "a percentile p1 ... p100");
+    } else {
+      kind = RoundPolicy.DeadlineKind.ABSOLUTE;
+      try {
+        value = r.positiveDuration("round-policy.deadline").toNanos() / 1e6;
+      } catch (ScenarioException e) {
+        throw r.error("round-policy.deadline", "none, a simulated duration such as 30s, or a percentile such as p80");
+      }
+    }
+    return new RoundPolicy(kind, value,
+        r.intAtLeast("round-policy.quorum", 1),
+        r.doubleIn("round-policy.over-selection", 1, true, 100, true),
+        r.enumValue("round-policy.late-updates", RoundPolicy.LateUpdates.class),
+        r.doubleIn("round-policy.staleness-weight", 0, true, 1, true),
+        r.enumValue("round-policy.quorum-missed", RoundPolicy.QuorumMissed.class));
   }
 
   /**

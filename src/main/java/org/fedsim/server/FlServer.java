@@ -6,7 +6,9 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +42,18 @@ public final class FlServer {
   public static Behavior<ServerProtocol.Command> create(
       ServerSettings settings, List<Site> sites, ModelWeights initial, AggregationStrategy strategy,
       ActorRef<RunEvent> listener) {
+    return create(settings, sites, initial, strategy, listener, Map.of());
+  }
+
+  /**
+   * @param expectedMillis each site's expected simulated duration (without jitter), for percentile deadlines
+   */
+  public static Behavior<ServerProtocol.Command> create(
+      ServerSettings settings, List<Site> sites, ModelWeights initial, AggregationStrategy strategy,
+      ActorRef<RunEvent> listener, Map<String, Double> expectedMillis) {
     if (sites.isEmpty()) throw new IllegalArgumentException("a run needs at least one site");
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new FlServer(ctx, timers, settings, sites, strategy, listener).startRound(1, initial)));
+        new FlServer(ctx, timers, settings, sites, strategy, listener, expectedMillis).startRound(1, initial)));
   }
 
   private final ActorContext<ServerProtocol.Command> context;
@@ -51,10 +62,16 @@ public final class FlServer {
   private final List<Site> sites;
   private final AggregationStrategy strategy;
   private final ActorRef<RunEvent> listener;
+  private final Map<String, Double> expectedMillis;
+  /** Late updates to fold into the next round (late-updates = fold). */
+  private List<ServerProtocol.LocalUpdate> foldedLate = new ArrayList<>();
+  private double clockMillis;
 
   private FlServer(ActorContext<ServerProtocol.Command> context, TimerScheduler<ServerProtocol.Command> timers,
-      ServerSettings settings, List<Site> sites, AggregationStrategy strategy, ActorRef<RunEvent> listener) {
+      ServerSettings settings, List<Site> sites, AggregationStrategy strategy, ActorRef<RunEvent> listener,
+      Map<String, Double> expectedMillis) {
     this.context = context;
+    this.expectedMillis = Map.copyOf(expectedMillis);
     this.timers = timers;
     this.settings = settings;
     this.sites = List.copyOf(sites);
@@ -65,28 +82,44 @@ public final class FlServer {
   // ---- training phase ----
 
   private Behavior<ServerProtocol.Command> startRound(int round, ModelWeights global) {
-    List<Site> selected = select(round);
+    int[] chosen = ParticipantSelector.select(sites.size(), settings.fraction(), settings.minParticipants(),
+        settings.seed(), round);
+    int target = chosen.length; // the m updates a round wants
+    if (policy().overSelection() > 1) { // ask ⌈k·m⌉ to keep the first m
+      int asked = Math.min(sites.size(), (int) Math.ceil(policy().overSelection() * target - 1e-9));
+      chosen = ParticipantSelector.select(sites.size(), asked / (double) sites.size(), asked, settings.seed(), round);
+    }
+    List<Site> selected = new ArrayList<>(chosen.length);
+    for (int i : chosen) selected.add(sites.get(i));
     for (Site site : selected) {
       TrainingPlan plan = new TrainingPlan(settings.localEpochs(), settings.batchSize(),
           Seeds.derive(settings.seed(), Seeds.Purpose.SHUFFLE, Seeds.of(site.name()), round));
       site.ref().tell(new HospitalProtocol.TrainRequest(round, global, plan, context.getSelf()));
     }
-    timers.startSingleTimer(DEADLINE, new TrainingDeadline(round), settings.roundTimeout());
-    return training(new Round(round, global, selected));
+    Round r = new Round(round, global, selected, target, deadlineMillis(selected));
+    // real clock: the deadline is this timer; virtual clock: the timer only guards against a silent site
+    Duration wait = settings.clock().isVirtual() || Double.isInfinite(r.deadlineMillis)
+        ? settings.roundTimeout() : settings.clock().real(r.deadlineMillis);
+    timers.startSingleTimer(DEADLINE, new TrainingDeadline(round), wait);
+    return training(r);
   }
 
-  /** Sites selected this round, in site order. */
-  private List<Site> select(int round) {
-    int[] idx = ParticipantSelector.select(sites.size(), settings.fraction(), settings.minParticipants(),
-        settings.seed(), round);
-    List<Site> chosen = new ArrayList<>(idx.length);
-    for (int i : idx) chosen.add(sites.get(i));
-    return chosen;
+  private RoundPolicy policy() {
+    return settings.policy();
+  }
+
+  private double deadlineMillis(List<Site> selected) {
+    double[] expected = new double[selected.size()];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = expectedMillis.getOrDefault(selected.get(i).name(), 0.0);
+    }
+    return policy().deadlineMillis(expected);
   }
 
   private Behavior<ServerProtocol.Command> training(Round r) {
     return Behaviors.receive(ServerProtocol.Command.class)
         .onMessage(ServerProtocol.LocalUpdate.class, u -> onUpdate(r, u))
+        .onMessage(ServerProtocol.NoUpdate.class, a -> onAbsence(r, a))
         .onMessage(TrainingDeadline.class, d -> d.round() == r.number ? endTraining(r, true) : Behaviors.same())
         .onMessage(ServerProtocol.EvaluationReport.class, e -> dropStale(e.round(), e.site(), "evaluation"))
         .onMessage(EvaluationDeadline.class, d -> Behaviors.same())
@@ -94,11 +127,19 @@ public final class FlServer {
   }
 
   private Behavior<ServerProtocol.Command> onUpdate(Round r, ServerProtocol.LocalUpdate u) {
-    if (u.round() != r.number || !r.isSelected(u.site()) || r.updates.containsKey(u.site())) {
+    if (u.round() != r.number || !r.isSelected(u.site()) || r.answered(u.site())) {
       return dropStale(u.round(), u.site(), "update");
     }
     r.updates.put(u.site(), u);
-    return r.updates.size() == r.selected.size() ? endTraining(r, false) : Behaviors.same();
+    return r.allAnswered() ? endTraining(r, false) : Behaviors.same();
+  }
+
+  private Behavior<ServerProtocol.Command> onAbsence(Round r, ServerProtocol.NoUpdate a) {
+    if (a.round() != r.number || !r.isSelected(a.site()) || r.answered(a.site())) {
+      return dropStale(a.round(), a.site(), "absence");
+    }
+    r.absences.put(a.site(), a);
+    return r.allAnswered() ? endTraining(r, false) : Behaviors.same();
   }
 
   private Behavior<ServerProtocol.Command> dropStale(int round, String site, String what) {
@@ -106,35 +147,99 @@ public final class FlServer {
     return Behaviors.same();
   }
 
-  private Behavior<ServerProtocol.Command> endTraining(Round r, boolean deadlineFired) {
+  /**
+   * Decides the round: valid updates sorted by simulated finish time; those within the deadline, up to the m the
+   * round wants, are aggregated; the rest are late. A missed quorum skips the round or extends the deadline once.
+   */
+  private Behavior<ServerProtocol.Command> endTraining(Round r, boolean timerFired) {
     timers.cancel(DEADLINE);
-    List<ClientUpdate> accepted = new ArrayList<>();
+    List<ServerProtocol.LocalUpdate> valid = new ArrayList<>();
     for (Site site : r.selected) {
-      ServerProtocol.LocalUpdate u = r.updates.get(site.name());
-      if (u == null) {
-        r.outcome.put(site.name(), new Outcome(SiteStatus.DROPOUT, "", null));
-        continue;
+      String name = site.name();
+      ServerProtocol.LocalUpdate u = r.updates.get(name);
+      ServerProtocol.NoUpdate a = r.absences.get(name);
+      if (a != null) {
+        SiteStatus st = a.reason() == ServerProtocol.Absence.OFFLINE ? SiteStatus.OFFLINE : SiteStatus.CRASHED;
+        r.outcome.put(name, new Outcome(st, "", null, a.simulatedMillis()));
+      } else if (u == null) {
+        r.outcome.put(name, new Outcome(SiteStatus.DROPOUT, "", null, Double.NaN));
+      } else {
+        String problem = UpdateValidator.problem(u, r.global.size());
+        if (problem != null) {
+          r.outcome.put(name, new Outcome(SiteStatus.REJECTED, problem, u, u.simulatedMillis()));
+          context.getLog().warn("round {}: update from {} rejected: {}", r.number, name, problem);
+        } else {
+          valid.add(u);
+        }
       }
-      String problem = UpdateValidator.problem(u, r.global.size());
-      if (problem != null) {
-        r.outcome.put(site.name(), new Outcome(SiteStatus.REJECTED, problem, u));
-        context.getLog().warn("round {}: update from {} rejected: {}", r.number, site.name(), problem);
-        continue;
-      }
-      r.outcome.put(site.name(), new Outcome(SiteStatus.TRAINED, "", u));
-      accepted.add(new ClientUpdate(site.name(), u.weights().values(), u.numExamples()));
     }
-    ModelWeights next = strategy.aggregate(r.number, accepted, r.global.values())
-        .map(ModelWeights::new).orElse(r.global);
-    int dropped = r.selected.size() - r.updates.size();
-    context.getLog().info("round {}/{}: {} results, {} failures{}", r.number, settings.rounds(), accepted.size(),
-        r.selected.size() - accepted.size(), deadlineFired ? " (deadline: " + dropped + " dropouts)" : "");
+    valid.sort(Comparator.comparingDouble(ServerProtocol.LocalUpdate::simulatedMillis)
+        .thenComparing(ServerProtocol.LocalUpdate::site));
+    double deadline = r.deadlineMillis;
+    List<ServerProtocol.LocalUpdate> onTime = onTime(valid, deadline, r.target);
+    String decision = "aggregated";
+    if (onTime.size() < policy().quorum() && policy().quorumMissed() == RoundPolicy.QuorumMissed.EXTEND
+        && Double.isFinite(deadline)) {
+      deadline *= 2;
+      onTime = onTime(valid, deadline, r.target);
+      decision = "aggregated:deadline-extended";
+    }
+    List<ClientUpdate> accepted = new ArrayList<>();
+    for (ServerProtocol.LocalUpdate u : foldedLate) {
+      accepted.add(new ClientUpdate(u.site() + "@" + u.round(), u.weights().values(), u.numExamples(),
+          policy().stalenessWeight()));
+    }
+    foldedLate = new ArrayList<>();
+    boolean quorumMet = onTime.size() >= policy().quorum();
+    if (!quorumMet) decision = "skipped:quorum-missed";
+    for (ServerProtocol.LocalUpdate u : valid) {
+      boolean inTime = onTime.contains(u);
+      r.outcome.put(u.site(), new Outcome(inTime ? SiteStatus.TRAINED : SiteStatus.LATE, "", u, u.simulatedMillis(),
+          inTime && quorumMet));
+      if (inTime) {
+        accepted.add(new ClientUpdate(u.site(), u.weights().values(), u.numExamples()));
+      } else if (policy().lateUpdates() == RoundPolicy.LateUpdates.FOLD) {
+        foldedLate.add(u);
+      }
+    }
+    ModelWeights next = quorumMet
+        ? strategy.aggregate(r.number, accepted, r.global.values()).map(ModelWeights::new).orElse(r.global)
+        : r.global;
+    r.simulatedMillis = roundDuration(r, onTime, valid, deadline);
+    r.decision = decision;
+    context.getLog().info("round {}/{}: {} results, {} failures, {} ({} simulated ms){}", r.number, settings.rounds(),
+        onTime.size(), r.selected.size() - onTime.size(), decision, Math.round(r.simulatedMillis),
+        timerFired ? ", deadline timer fired" : "");
     r.next = next;
     for (Site site : sites) {
       site.ref().tell(new HospitalProtocol.EvaluateRequest(r.number, next, context.getSelf()));
     }
     timers.startSingleTimer(DEADLINE, new EvaluationDeadline(r.number), settings.evaluationTimeout());
     return evaluating(r);
+  }
+
+  /** The first {@code target} updates that finish within {@code deadline} (valid is sorted by finish time). */
+  private static List<ServerProtocol.LocalUpdate> onTime(List<ServerProtocol.LocalUpdate> valid, double deadline,
+      int target) {
+    List<ServerProtocol.LocalUpdate> out = new ArrayList<>();
+    for (ServerProtocol.LocalUpdate u : valid) {
+      if (out.size() < target && u.simulatedMillis() <= deadline) out.add(u);
+    }
+    return out;
+  }
+
+  /**
+   * The round's simulated length: the server stops at the m-th update when it has enough, else at the deadline when
+   * it waited in vain for someone, else when the last reply came.
+   */
+  private static double roundDuration(Round r, List<ServerProtocol.LocalUpdate> onTime,
+      List<ServerProtocol.LocalUpdate> valid, double deadline) {
+    if (!onTime.isEmpty() && onTime.size() == r.target) return onTime.get(onTime.size() - 1).simulatedMillis();
+    double last = 0;
+    for (ServerProtocol.LocalUpdate u : valid) last = Math.max(last, u.simulatedMillis());
+    for (ServerProtocol.NoUpdate a : r.absences.values()) last = Math.max(last, a.simulatedMillis());
+    boolean waitedInVain = valid.size() > onTime.size() || valid.size() < r.selected.size();
+    return waitedInVain && Double.isFinite(deadline) ? deadline : Math.min(last, deadline);
   }
 
   // ---- evaluation phase ----
@@ -161,7 +266,9 @@ public final class FlServer {
     List<SiteRound> lines = new ArrayList<>(sites.size());
     for (Site site : sites) lines.add(r.line(site.name()));
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();
-    listener.tell(new RunEvent.RoundCompleted(r.number, settings.rounds(), r.selected.size(), accepted, lines, r.next));
+    clockMillis += r.simulatedMillis;
+    listener.tell(new RunEvent.RoundCompleted(r.number, settings.rounds(), r.selected.size(), accepted, lines, r.next,
+        r.simulatedMillis, clockMillis, r.decision));
     if (r.number >= settings.rounds()) {
       listener.tell(new RunEvent.RunFinished(settings.rounds(), r.next));
       return Behaviors.stopped();
@@ -171,22 +278,42 @@ public final class FlServer {
 
   // ---- per-round state ----
 
-  private record Outcome(SiteStatus status, String reason, ServerProtocol.LocalUpdate update) {}
+  private record Outcome(SiteStatus status, String reason, ServerProtocol.LocalUpdate update, double simulatedMillis,
+      boolean aggregated) {
+    Outcome(SiteStatus status, String reason, ServerProtocol.LocalUpdate update, double simulatedMillis) {
+      this(status, reason, update, simulatedMillis, false);
+    }
+  }
 
   /** Mutable state of the round in progress; lives only inside this actor. */
   private static final class Round {
     final int number;
     final ModelWeights global;
     final List<Site> selected;
+    final int target;
+    final double deadlineMillis;
     final Map<String, ServerProtocol.LocalUpdate> updates = new TreeMap<>();
+    final Map<String, ServerProtocol.NoUpdate> absences = new TreeMap<>();
     final Map<String, Outcome> outcome = new LinkedHashMap<>();
     final Map<String, ServerProtocol.EvaluationReport> evaluations = new TreeMap<>();
     ModelWeights next;
+    double simulatedMillis;
+    String decision = "aggregated";
 
-    Round(int number, ModelWeights global, List<Site> selected) {
+    Round(int number, ModelWeights global, List<Site> selected, int target, double deadlineMillis) {
       this.number = number;
       this.global = global;
       this.selected = selected;
+      this.target = target;
+      this.deadlineMillis = deadlineMillis;
+    }
+
+    boolean answered(String site) {
+      return updates.containsKey(site) || absences.containsKey(site);
+    }
+
+    boolean allAnswered() {
+      return updates.size() + absences.size() == selected.size();
     }
 
     boolean isSelected(String site) {
@@ -195,7 +322,7 @@ public final class FlServer {
     }
 
     SiteRound line(String site) {
-      Outcome o = outcome.getOrDefault(site, new Outcome(SiteStatus.NOT_SELECTED, "", null));
+      Outcome o = outcome.getOrDefault(site, new Outcome(SiteStatus.NOT_SELECTED, "", null, Double.NaN));
       ServerProtocol.EvaluationReport e = evaluations.get(site);
       ServerProtocol.LocalUpdate u = o.update();
       int nTrain = e != null ? e.numTrain() : u != null ? u.numExamples() : 0;
@@ -205,7 +332,10 @@ public final class FlServer {
           e == null ? Double.NaN : e.auc(),
           e == null ? Double.NaN : e.loss(),
           u == null ? Double.NaN : u.trainLoss(),
-          o.status() == SiteStatus.TRAINED ? u.epsilon() : Double.NaN);
+          u == null ? Double.NaN : u.epsilon(),
+          o.status() != SiteStatus.NOT_SELECTED,
+          o.aggregated(),
+          o.simulatedMillis());
     }
   }
 }

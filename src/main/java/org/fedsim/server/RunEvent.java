@@ -12,11 +12,19 @@ public interface RunEvent extends CborSerializable {
    *
    * @param selected how many sites were asked to train
    * @param accepted how many updates went into the aggregate
+   * @param simulatedMillis how long the round took in simulated time
+   * @param clockMillis the simulated clock at the end of the round
+   * @param decision what the server did: {@code aggregated}, {@code skipped:quorum}, {@code aggregated:extended} ...
    */
-  record RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites, ModelWeights global)
-      implements RunEvent {
+  record RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites, ModelWeights global,
+      double simulatedMillis, double clockMillis, String decision) implements RunEvent {
     public RoundCompleted {
       sites = List.copyOf(sites);
+    }
+
+    public RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites,
+        ModelWeights global) {
+      this(round, rounds, selected, accepted, sites, global, 0, 0, "aggregated");
     }
   }
 

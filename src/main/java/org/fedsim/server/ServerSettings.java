@@ -1,6 +1,7 @@
 package org.fedsim.server;
 
 import java.time.Duration;
+import org.fedsim.timing.ClockSettings;
 
 /**
  * How the server runs rounds.
@@ -13,6 +14,8 @@ import java.time.Duration;
  * @param localEpochs local epochs per round
  * @param batchSize local minibatch size
  * @param seed master seed (selection and per-site shuffle seeds are derived from it)
+ * @param policy deadline, quorum, over-selection, late updates, missed quorum
+ * @param clock virtual (decide from simulated durations) or real (the deadline is a timer)
  */
 public record ServerSettings(
     int rounds,
@@ -22,7 +25,17 @@ public record ServerSettings(
     Duration evaluationTimeout,
     int localEpochs,
     int batchSize,
-    long seed) {
+    long seed,
+    RoundPolicy policy,
+    ClockSettings clock) {
+
+  /** Lenient round policy on the virtual clock. */
+  public ServerSettings(int rounds, double fraction, int minParticipants, Duration roundTimeout,
+      Duration evaluationTimeout, int localEpochs, int batchSize, long seed) {
+    this(rounds, fraction, minParticipants, roundTimeout, evaluationTimeout, localEpochs, batchSize, seed,
+        RoundPolicy.lenient(), ClockSettings.virtual());
+  }
+
   public ServerSettings {
     if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
     if (!(fraction > 0 && fraction <= 1)) {

@@ -8,6 +8,9 @@ import org.fedsim.protocol.CborSerializable;
  *
  * @param reason why an update was rejected (empty otherwise)
  * @param epsilon the privacy cost of this site's release this round, NaN if none
+ * @param selected whether the site was asked to train this round
+ * @param aggregated whether its update went into this round's aggregate
+ * @param simulatedMillis the site's simulated training + upload time (NaN when it was not selected)
  */
 public record SiteRound(
     String site,
@@ -19,10 +22,21 @@ public record SiteRound(
     double auc,
     double loss,
     double trainLoss,
-    double epsilon) implements CborSerializable {
+    double epsilon,
+    boolean selected,
+    boolean aggregated,
+    double simulatedMillis) implements CborSerializable {
 
+  /** A line whose selection and aggregation follow from its status, without a simulated time. */
+  public SiteRound(String site, SiteStatus status, String reason, int numTrain, int numValidation, double accuracy,
+      double auc, double loss, double trainLoss, double epsilon) {
+    this(site, status, reason, numTrain, numValidation, accuracy, auc, loss, trainLoss, epsilon,
+        status != SiteStatus.NOT_SELECTED, status == SiteStatus.TRAINED, Double.NaN);
+  }
+
+  /** Its update went into this round's aggregate. */
   public boolean participated() {
-    return status == SiteStatus.TRAINED;
+    return aggregated;
   }
 
   public boolean evaluated() {

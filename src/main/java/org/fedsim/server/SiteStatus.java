@@ -4,8 +4,14 @@ package org.fedsim.server;
 public enum SiteStatus {
   /** Selected, replied in time, update accepted into the aggregate. */
   TRAINED("trained"),
-  /** Selected, but no reply by the round deadline. */
-  DROPOUT("dropout"),
+  /** Selected, but nothing arrived by the round deadline (real clock, or a silent site). */
+  DROPOUT("dropped"),
+  /** Selected and trained, but its update came after the deadline, or after the first m of an over-selection. */
+  LATE("late"),
+  /** Selected, but offline this round. */
+  OFFLINE("offline"),
+  /** Selected, but crashed mid-training. */
+  CRASHED("crashed"),
   /** Selected and replied, but the update failed validation (see the reason). */
   REJECTED("rejected"),
   /** Not selected this round. */
