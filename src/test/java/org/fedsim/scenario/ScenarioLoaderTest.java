@@ -535,4 +535,42 @@ class ScenarioLoaderTest {
     assertEquals(Engine.DENSE, s.engine());
     assertEquals(0.7, s.model().momentum());
   }
+
+  // ---- timing and round policy ----
+
+  @Test
+  void perSiteTimingProfilesOverrideTheDefaultProfileKeyByKey() throws IOException {
+    Path f = write("timing.conf", """
+        timing.profile.ms-per-sample = 0.2
+        timing.sites { "HISPANIC/LATINO" { slowdown = 5 }, WHITE { ms-per-sample = 0.02 } }
+        round-policy { deadline = p80, quorum = 4, over-selection = 1.3, late-updates = fold, quorum-missed = extend }
+        """);
+    Scenario s = only(load(f));
+    assertEquals(5, s.timing().sites().get("HISPANIC/LATINO").slowdown());
+    assertEquals(0.2, s.timing().sites().get("HISPANIC/LATINO").msPerSample());
+    assertEquals(0.02, s.timing().sites().get("WHITE").msPerSample());
+    assertEquals(0.2, s.timing().defaults().msPerSample());
+    assertEquals(org.fedsim.server.RoundPolicy.DeadlineKind.PERCENTILE, s.policy().deadlineKind());
+    assertEquals(80, s.policy().deadlineValue());
+    assertEquals(4, s.policy().quorum());
+    assertEquals(org.fedsim.server.RoundPolicy.LateUpdates.FOLD, s.policy().lateUpdates());
+  }
+
+  @Test
+  void anAbsoluteDeadlineIsReadInSimulatedMilliseconds() throws IOException {
+    Path f = write("deadline.conf", "round-policy.deadline = 30s\n");
+    assertEquals(30_000, only(load(f)).policy().deadlineValue(), 1e-9);
+  }
+
+  @Test
+  void aMisspeltProfileKeyInsideASiteIsReportedWithTheNearestProfileKey() throws IOException {
+    Path f = write("sitetypo.conf", "timing.sites {\n  WHITE { slowdwn = 5 }\n}\n");
+    assertMentions(loadFails(f), "sitetypo.conf:2", "timing.sites.WHITE.slowdwn", "did you mean 'slowdown'");
+  }
+
+  @Test
+  void aBadDeadlineSaysWhatIsAccepted() throws IOException {
+    Path f = write("baddeadline.conf", "round-policy.deadline = soonish\n");
+    assertMentions(loadFails(f), "baddeadline.conf:1", "round-policy.deadline", "p80");
+  }
 }
