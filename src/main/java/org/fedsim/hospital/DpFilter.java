@@ -3,6 +3,7 @@ package org.fedsim.hospital;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -58,6 +59,7 @@ public final class DpFilter extends AbstractBehavior<HospitalProtocol.Command> {
     this.epsilon = epsilon;
     this.seed = seed;
     this.replyAdapter = context.messageAdapter(ServerProtocol.Command.class, WrappedUpdate::new);
+    context.watch(hospital); // the filter stands for its hospital: when the hospital stops, so does the filter
   }
 
   @Override
@@ -66,6 +68,7 @@ public final class DpFilter extends AbstractBehavior<HospitalProtocol.Command> {
         .onMessage(HospitalProtocol.TrainRequest.class, this::onTrain)
         .onMessage(HospitalProtocol.EvaluateRequest.class, this::onEvaluate)
         .onMessage(WrappedUpdate.class, this::onHospitalReply)
+        .onSignal(Terminated.class, t -> Behaviors.stopped())
         .build();
   }
 

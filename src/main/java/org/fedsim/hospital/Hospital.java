@@ -82,6 +82,10 @@ public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
   }
 
   private Behavior<HospitalProtocol.Command> onTrain(HospitalProtocol.TrainRequest request) {
+    if (timing != null && timing.events().crashesAt(site, request.round())) {
+      getContext().getLog().warn("round {}: scripted crash: hospital {} stops", request.round(), site);
+      return Behaviors.stopped();
+    }
     SiteWork work = timing == null ? new SiteWork(true, false, 0)
         : timing.work(site, request.round(), data.train().size(), request.plan().localEpochs(), request.global().size());
     if (!work.online() || work.crashed()) {

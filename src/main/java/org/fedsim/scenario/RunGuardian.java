@@ -3,6 +3,7 @@ package org.fedsim.scenario;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ChildFailed;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -42,23 +43,27 @@ final class RunGuardian {
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values());
       List<FlServer.Site> sites = new ArrayList<>();
-      TimingModel timing = new TimingModel(s.timing().defaults(), s.timing().sites(), s.seed());
+      s.events().checkSites(splits.stream().map(SiteSplit::site).toList());
+      TimingModel timing = new TimingModel(s.timing().defaults(), s.timing().sites(), s.seed(), s.events().schedule());
       Map<String, Double> expected = new HashMap<>();
+      Map<String, Integer> index = new HashMap<>();
       for (int i = 0; i < splits.size(); i++) {
         SiteSplit split = splits.get(i);
+        index.put(split.site(), i);
         expected.put(split.site(), timing.expectedMillis(split.site(), split.train().size(), s.model().localEpochs(),
             initial.size()));
-        ActorRef<HospitalProtocol.Command> hospital = ctx.spawn(
-            Hospital.create(split.site(), split, models, timing, s.timing().clock()),
-            "hospital-" + i, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
-        ctx.watch(hospital);
-        sites.add(new FlServer.Site(split.site(), s.privacy().enabled() ? filter(ctx, s, split.site(), hospital, i) : hospital));
+        sites.add(new FlServer.Site(split.site(), spawnSite(ctx, s, split, models, timing, "" + i)));
       }
+      // a scripted recover: the server restarts the site (with its data) as its own child
+      FlServer.Restarter restarter = (site, round, serverContext) -> {
+        int i = index.get(site);
+        return spawnSite(serverContext, s, splits.get(i), models, timing, i + "-r" + round);
+      };
       ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
           s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
           s.timing().clock());
       ctx.watch(ctx.spawn(FlServer.create(settings, sites, initial, new FedAvg(s.weightByExamples()), ctx.getSelf(),
-          expected), "server"));
+          expected, s.events().schedule(), restarter), "server"));
       return Behaviors.receive(RunEvent.class)
           .onMessage(RunEvent.RoundCompleted.class, e -> {
             sink.accept(e);
@@ -73,17 +78,28 @@ final class RunGuardian {
                 + failed.getCause().getMessage(), failed.getCause()));
             return Behaviors.stopped();
           })
+          .onSignal(Terminated.class, stopped -> Behaviors.same()) // a scripted crash: the server counts it
           .build();
     });
   }
 
-  private static ActorRef<HospitalProtocol.Command> filter(ActorContext<RunEvent> ctx, Scenario s, String site,
-      ActorRef<HospitalProtocol.Command> hospital, int i) {
+  /**
+   * A hospital on the training dispatcher and, when privacy is local, a DP filter in front of it: the actor the
+   * server talks to for this site. Spawned (and watched) by whoever restarts it.
+   */
+  private static ActorRef<HospitalProtocol.Command> spawnSite(ActorContext<?> ctx, Scenario s, SiteSplit split,
+      Supplier<LocalModel> models, TimingModel timing, String suffix) {
+    ActorRef<HospitalProtocol.Command> hospital = ctx.spawn(
+        Hospital.create(split.site(), split, models, timing, s.timing().clock()),
+        "hospital-" + suffix, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
+    ctx.watch(hospital);
+    if (!s.privacy().enabled()) return hospital;
     PrivacySettings p = s.privacy();
     LocalDp mechanism = new LocalDp(p.clippingNorm(), p.sensitivity(), p.epsilon(), p.delta(), p.calibration());
     ActorRef<HospitalProtocol.Command> filter =
-        ctx.spawn(DpFilter.create(site, hospital, mechanism, p.epsilon(), s.seed()), "dp-filter-" + i);
+        ctx.spawn(DpFilter.create(split.site(), hospital, mechanism, p.epsilon(), s.seed()), "dp-filter-" + suffix);
     ctx.watch(filter);
     return filter;
   }
+
 }

@@ -25,4 +25,5 @@ public record Scenario(
     Duration evaluationTimeout,
     PrivacySettings privacy,
     TimingSettings timing,
-    RoundPolicy policy) {}
+    RoundPolicy policy,
+    EventsSettings events) {}

@@ -29,6 +29,7 @@ import org.fedsim.model.Unsupported;
 import org.fedsim.privacy.Calibration;
 import org.fedsim.server.RoundPolicy;
 import org.fedsim.timing.ClockSettings;
+import org.fedsim.timing.ScriptedEvent;
 import org.fedsim.timing.SiteProfile;
 
 /**
@@ -209,7 +210,41 @@ public final class ScenarioLoader {
         r.positiveDuration("timing.evaluation-timeout"),
         privacy(r),
         timing(r),
-        policy(r));
+        policy(r),
+        events(r));
+  }
+
+  private static final java.util.Set<String> EVENT_KEYS = java.util.Set.of("round", "site", "action", "rounds", "factor");
+
+  private static EventsSettings events(ConfigReader r) {
+    List<ScriptedEvent> events = new ArrayList<>();
+    List<String> origins = new ArrayList<>();
+    List<? extends com.typesafe.config.ConfigObject> list;
+    try {
+      list = r.config().getObjectList("events");
+    } catch (ConfigException e) {
+      throw r.error("events", "a list of { round = R, site = NAME, action = crash | recover | offline | slow-down | "
+          + "join | leave }");
+    }
+    for (com.typesafe.config.ConfigObject o : list) {
+      String where = ConfigReader.describe(o.origin());
+      for (String k : o.keySet()) {
+        if (!EVENT_KEYS.contains(k)) {
+          throw new ScenarioException(where + ": unknown key '" + k + "' in an event"
+              + KeyValidator.suggestion(k, new java.util.TreeSet<>(EVENT_KEYS)));
+        }
+      }
+      ConfigReader e = new ConfigReader(o.toConfig());
+      for (String required : List.of("round", "site", "action")) {
+        if (!o.containsKey(required)) throw new ScenarioException(where + ": an event needs '" + required + "'");
+      }
+      ScriptedEvent.Action action = e.enumValue("action", ScriptedEvent.Action.class);
+      int rounds = action == ScriptedEvent.Action.OFFLINE ? e.intAtLeast("rounds", 1) : 0;
+      double factor = action == ScriptedEvent.Action.SLOW_DOWN ? e.doubleIn("factor", 0, false, 1e6, true) : 1;
+      events.add(new ScriptedEvent(e.intAtLeast("round", 1), e.string("site"), action, rounds, factor));
+      origins.add(where);
+    }
+    return new EventsSettings(events, origins);
   }
 
   private static TimingSettings timing(ConfigReader r) {

@@ -3,12 +3,16 @@ package org.fedsim.server;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import org.fedsim.protocol.HospitalProtocol;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.protocol.ServerProtocol;
 import org.fedsim.protocol.TrainingPlan;
+import org.fedsim.timing.EventSchedule;
 
 /**
  * The federated-learning server of one run: a round state machine. Each round it selects participants, sends them
@@ -32,6 +37,12 @@ public final class FlServer {
 
   /** One site the server can talk to (the hospital itself, or a filter in front of it). */
   public record Site(String name, ActorRef<HospitalProtocol.Command> ref) {}
+
+  /** Restarts a crashed site with its data (a scripted recover), as a child of the server. */
+  @FunctionalInterface
+  public interface Restarter {
+    ActorRef<HospitalProtocol.Command> restart(String site, int round, ActorContext<ServerProtocol.Command> context);
+  }
 
   private record TrainingDeadline(int round) implements ServerProtocol.Command, NoSerializationVerificationNeeded {}
 
@@ -51,9 +62,20 @@ public final class FlServer {
   public static Behavior<ServerProtocol.Command> create(
       ServerSettings settings, List<Site> sites, ModelWeights initial, AggregationStrategy strategy,
       ActorRef<RunEvent> listener, Map<String, Double> expectedMillis) {
+    return create(settings, sites, initial, strategy, listener, expectedMillis, EventSchedule.none(), null);
+  }
+
+  /**
+   * @param events scripted joins, leaves, crashes and recoveries (the server's part of them)
+   * @param restarter restarts a crashed site at its scripted recover round (null: none can recover)
+   */
+  public static Behavior<ServerProtocol.Command> create(
+      ServerSettings settings, List<Site> sites, ModelWeights initial, AggregationStrategy strategy,
+      ActorRef<RunEvent> listener, Map<String, Double> expectedMillis, EventSchedule events, Restarter restarter) {
     if (sites.isEmpty()) throw new IllegalArgumentException("a run needs at least one site");
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new FlServer(ctx, timers, settings, sites, strategy, listener, expectedMillis).startRound(1, initial)));
+        new FlServer(ctx, timers, settings, sites, strategy, listener, expectedMillis, events, restarter)
+            .startRound(1, initial)));
   }
 
   private final ActorContext<ServerProtocol.Command> context;
@@ -63,15 +85,27 @@ public final class FlServer {
   private final AggregationStrategy strategy;
   private final ActorRef<RunEvent> listener;
   private final Map<String, Double> expectedMillis;
+  private final EventSchedule events;
+  private final Restarter restarter;
+  /** The live actor of each site (replaced when a site is restarted). */
+  private final Map<String, ActorRef<HospitalProtocol.Command>> live = new HashMap<>();
+  /** Sites whose actor stopped (a crash) and has not been restarted. */
+  private final Set<String> down = new TreeSet<>();
   /** Late updates to fold into the next round (late-updates = fold). */
   private List<ServerProtocol.LocalUpdate> foldedLate = new ArrayList<>();
   private double clockMillis;
 
   private FlServer(ActorContext<ServerProtocol.Command> context, TimerScheduler<ServerProtocol.Command> timers,
       ServerSettings settings, List<Site> sites, AggregationStrategy strategy, ActorRef<RunEvent> listener,
-      Map<String, Double> expectedMillis) {
+      Map<String, Double> expectedMillis, EventSchedule events, Restarter restarter) {
     this.context = context;
     this.expectedMillis = Map.copyOf(expectedMillis);
+    this.events = events;
+    this.restarter = restarter;
+    for (Site site : sites) {
+      live.put(site.name(), site.ref());
+      context.watch(site.ref());
+    }
     this.timers = timers;
     this.settings = settings;
     this.sites = List.copyOf(sites);
@@ -82,21 +116,41 @@ public final class FlServer {
   // ---- training phase ----
 
   private Behavior<ServerProtocol.Command> startRound(int round, ModelWeights global) {
-    int[] chosen = ParticipantSelector.select(sites.size(), settings.fraction(), settings.minParticipants(),
-        settings.seed(), round);
+    for (String name : List.copyOf(down)) {
+      if (events.recoversAt(name, round) && restarter != null) {
+        ActorRef<HospitalProtocol.Command> ref = restarter.restart(name, round, context);
+        context.watch(ref);
+        live.put(name, ref);
+        down.remove(name);
+        context.getLog().info("round {}: site {} recovered", round, name);
+      }
+    }
+    List<Site> eligible = new ArrayList<>();
+    for (Site site : sites) {
+      if (events.isMember(site.name(), round) && !down.contains(site.name())) {
+        eligible.add(new Site(site.name(), live.get(site.name())));
+      }
+    }
+    if (eligible.isEmpty()) {
+      context.getLog().warn("round {}: no site can take part", round);
+    }
+    int n = eligible.size();
+    int[] chosen = n == 0 ? new int[0]
+        : ParticipantSelector.select(n, settings.fraction(), settings.minParticipants(), settings.seed(), round);
     int target = chosen.length; // the m updates a round wants
-    if (policy().overSelection() > 1) { // ask ⌈k·m⌉ to keep the first m
-      int asked = Math.min(sites.size(), (int) Math.ceil(policy().overSelection() * target - 1e-9));
-      chosen = ParticipantSelector.select(sites.size(), asked / (double) sites.size(), asked, settings.seed(), round);
+    if (policy().overSelection() > 1 && n > 0) { // ask ⌈k·m⌉ to keep the first m
+      int asked = Math.min(n, (int) Math.ceil(policy().overSelection() * target - 1e-9));
+      chosen = ParticipantSelector.select(n, asked / (double) n, asked, settings.seed(), round);
     }
     List<Site> selected = new ArrayList<>(chosen.length);
-    for (int i : chosen) selected.add(sites.get(i));
+    for (int i : chosen) selected.add(eligible.get(i));
     for (Site site : selected) {
       TrainingPlan plan = new TrainingPlan(settings.localEpochs(), settings.batchSize(),
           Seeds.derive(settings.seed(), Seeds.Purpose.SHUFFLE, Seeds.of(site.name()), round));
       site.ref().tell(new HospitalProtocol.TrainRequest(round, global, plan, context.getSelf()));
     }
     Round r = new Round(round, global, selected, target, deadlineMillis(selected));
+    if (selected.isEmpty()) return endTraining(r, false);
     // real clock: the deadline is this timer; virtual clock: the timer only guards against a silent site
     Duration wait = settings.clock().isVirtual() || Double.isInfinite(r.deadlineMillis)
         ? settings.roundTimeout() : settings.clock().real(r.deadlineMillis);
@@ -123,7 +177,28 @@ public final class FlServer {
         .onMessage(TrainingDeadline.class, d -> d.round() == r.number ? endTraining(r, true) : Behaviors.same())
         .onMessage(ServerProtocol.EvaluationReport.class, e -> dropStale(e.round(), e.site(), "evaluation"))
         .onMessage(EvaluationDeadline.class, d -> Behaviors.same())
+        .onSignal(Terminated.class, t -> onSiteStopped(r, t.getRef(), true))
         .build();
+  }
+
+  /** A site's actor stopped (a crash): it is down until restarted; a round waiting for it stops waiting. */
+  private Behavior<ServerProtocol.Command> onSiteStopped(Round r, ActorRef<?> ref, boolean training) {
+    String name = null;
+    for (Map.Entry<String, ActorRef<HospitalProtocol.Command>> e : live.entrySet()) {
+      if (e.getValue().equals(ref)) name = e.getKey();
+    }
+    if (name == null || down.contains(name)) return Behaviors.same();
+    down.add(name);
+    context.getLog().warn("round {}: site {} stopped (crashed)", r.number, name);
+    if (training) {
+      if (r.isSelected(name) && !r.answered(name)) {
+        r.absences.put(name, new ServerProtocol.NoUpdate(r.number, name, ServerProtocol.Absence.CRASHED, 0));
+        if (r.allAnswered()) return endTraining(r, false);
+      }
+      return Behaviors.same();
+    }
+    r.evaluators.remove(name);
+    return r.evaluations.keySet().containsAll(r.evaluators) ? endRound(r) : Behaviors.same();
   }
 
   private Behavior<ServerProtocol.Command> onUpdate(Round r, ServerProtocol.LocalUpdate u) {
@@ -212,8 +287,12 @@ public final class FlServer {
         timerFired ? ", deadline timer fired" : "");
     r.next = next;
     for (Site site : sites) {
-      site.ref().tell(new HospitalProtocol.EvaluateRequest(r.number, next, context.getSelf()));
+      if (events.isMember(site.name(), r.number) && !down.contains(site.name())) {
+        r.evaluators.add(site.name());
+        live.get(site.name()).tell(new HospitalProtocol.EvaluateRequest(r.number, next, context.getSelf()));
+      }
     }
+    if (r.evaluators.isEmpty()) return endRound(r);
     timers.startSingleTimer(DEADLINE, new EvaluationDeadline(r.number), settings.evaluationTimeout());
     return evaluating(r);
   }
@@ -250,21 +329,23 @@ public final class FlServer {
         .onMessage(EvaluationDeadline.class, d -> d.round() == r.number ? endRound(r) : Behaviors.same())
         .onMessage(ServerProtocol.LocalUpdate.class, u -> dropStale(u.round(), u.site(), "update"))
         .onMessage(TrainingDeadline.class, d -> Behaviors.same())
+        .onMessage(ServerProtocol.NoUpdate.class, a -> dropStale(a.round(), a.site(), "absence"))
+        .onSignal(Terminated.class, t -> onSiteStopped(r, t.getRef(), false))
         .build();
   }
 
   private Behavior<ServerProtocol.Command> onEvaluation(Round r, ServerProtocol.EvaluationReport e) {
-    if (e.round() != r.number || r.evaluations.containsKey(e.site())) {
+    if (e.round() != r.number || r.evaluations.containsKey(e.site()) || !r.evaluators.contains(e.site())) {
       return dropStale(e.round(), e.site(), "evaluation");
     }
     r.evaluations.put(e.site(), e);
-    return r.evaluations.size() == sites.size() ? endRound(r) : Behaviors.same();
+    return r.evaluations.keySet().containsAll(r.evaluators) ? endRound(r) : Behaviors.same();
   }
 
   private Behavior<ServerProtocol.Command> endRound(Round r) {
     timers.cancel(DEADLINE);
     List<SiteRound> lines = new ArrayList<>(sites.size());
-    for (Site site : sites) lines.add(r.line(site.name()));
+    for (Site site : sites) lines.add(r.line(site.name(), absentStatus(site.name(), r.number)));
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();
     clockMillis += r.simulatedMillis;
     listener.tell(new RunEvent.RoundCompleted(r.number, settings.rounds(), r.selected.size(), accepted, lines, r.next,
@@ -274,6 +355,14 @@ public final class FlServer {
       return Behaviors.stopped();
     }
     return startRound(r.number + 1, r.next);
+  }
+
+  /** Why a site that was not selected could not be: not joined yet, left, or down after a crash. */
+  private SiteStatus absentStatus(String site, int round) {
+    if (events.hasLeft(site, round)) return SiteStatus.LEFT;
+    if (!events.isMember(site, round)) return SiteStatus.NOT_JOINED;
+    if (down.contains(site)) return SiteStatus.CRASHED;
+    return SiteStatus.NOT_SELECTED;
   }
 
   // ---- per-round state ----
@@ -296,6 +385,7 @@ public final class FlServer {
     final Map<String, ServerProtocol.NoUpdate> absences = new TreeMap<>();
     final Map<String, Outcome> outcome = new LinkedHashMap<>();
     final Map<String, ServerProtocol.EvaluationReport> evaluations = new TreeMap<>();
+    final Set<String> evaluators = new TreeSet<>();
     ModelWeights next;
     double simulatedMillis;
     String decision = "aggregated";
@@ -321,8 +411,8 @@ public final class FlServer {
       return false;
     }
 
-    SiteRound line(String site) {
-      Outcome o = outcome.getOrDefault(site, new Outcome(SiteStatus.NOT_SELECTED, "", null, Double.NaN));
+    SiteRound line(String site, SiteStatus whenNotSelected) {
+      Outcome o = outcome.getOrDefault(site, new Outcome(whenNotSelected, "", null, Double.NaN));
       ServerProtocol.EvaluationReport e = evaluations.get(site);
       ServerProtocol.LocalUpdate u = o.update();
       int nTrain = e != null ? e.numTrain() : u != null ? u.numExamples() : 0;
@@ -333,7 +423,7 @@ public final class FlServer {
           e == null ? Double.NaN : e.loss(),
           u == null ? Double.NaN : u.trainLoss(),
           u == null ? Double.NaN : u.epsilon(),
-          o.status() != SiteStatus.NOT_SELECTED,
+          isSelected(site),
           o.aggregated(),
           o.simulatedMillis());
     }

@@ -14,6 +14,10 @@ public enum SiteStatus {
   CRASHED("crashed"),
   /** Selected and replied, but the update failed validation (see the reason). */
   REJECTED("rejected"),
+  /** Not yet a member: scripted to join at a later round. */
+  NOT_JOINED("not_joined"),
+  /** Left the federation for good (scripted). */
+  LEFT("left"),
   /** Not selected this round. */
   NOT_SELECTED("not_selected");
 

@@ -15,11 +15,22 @@ public final class TimingModel {
   private final SiteProfile defaults;
   private final Map<String, SiteProfile> perSite;
   private final long seed;
+  private final EventSchedule events;
 
   public TimingModel(SiteProfile defaults, Map<String, SiteProfile> perSite, long seed) {
+    this(defaults, perSite, seed, EventSchedule.none());
+  }
+
+  /** With scripted offline windows and slow-downs. */
+  public TimingModel(SiteProfile defaults, Map<String, SiteProfile> perSite, long seed, EventSchedule events) {
     this.defaults = defaults;
     this.perSite = Map.copyOf(perSite);
     this.seed = seed;
+    this.events = events;
+  }
+
+  public EventSchedule events() {
+    return events;
   }
 
   public SiteProfile profile(String site) {
@@ -46,10 +57,12 @@ public final class TimingModel {
   public SiteWork work(String site, int round, int rows, int epochs, int numParams) {
     SiteProfile p = profile(site);
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.Purpose.TIMING, Seeds.of(site), round));
-    boolean online = rng.nextDouble() < p.availability();
+    boolean online = rng.nextDouble() < p.availability() && !events.isOffline(site, round);
     boolean crashed = rng.nextDouble() < p.crashProbability();
     double jitter = p.jitter() == 0 ? 1 : Math.exp(p.jitter() * rng.nextGaussian());
-    double duration = expectedMillis(site, rows, epochs, numParams) * jitter;
+    double compute = rows * (double) epochs * p.msPerSample() * p.slowdown() * speedFactor(site);
+    double duration = (expectedMillis(site, rows, epochs, numParams)
+        + compute * (events.slowdown(site, round) - 1)) * jitter;
     if (crashed) duration *= rng.nextDouble(); // dies part-way through
     return new SiteWork(online, online && crashed, duration);
   }
