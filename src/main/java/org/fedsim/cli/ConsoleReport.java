@@ -3,7 +3,6 @@ package org.fedsim.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.fedsim.metrics.ResultsWriter;
 import org.fedsim.metrics.SiteSummary;
 import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.scenario.RunSpec;
@@ -20,6 +19,10 @@ final class ConsoleReport {
   ConsoleReport(PrintStream out, boolean quiet) {
     this.out = out;
     this.quiet = quiet;
+  }
+
+  void resuming(RunSpec run, int round) {
+    out.printf(Locale.ROOT, "[%s] resuming after round %d%n", run.label(), round);
   }
 
   /** Call before a run starts, so that its elapsed time counts from its own start. */
@@ -58,10 +61,6 @@ final class ConsoleReport {
 
   void done(Path dir) {
     out.println("fedsim: wrote " + dir.resolve("metrics.csv") + ", summary.json, resolved.conf");
-  }
-
-  static ResultsWriter.RunSummary summary(ExperimentRunner.RunResult result) {
-    return ResultsWriter.RunSummary.of(result.run().label(), result.rounds(), result.wallSeconds());
   }
 
   private static String fmt(double v) {

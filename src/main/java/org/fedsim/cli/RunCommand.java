@@ -5,12 +5,17 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
 import org.fedsim.scenario.ExperimentRunner;
+import org.fedsim.scenario.RunSpec;
 import org.fedsim.scenario.ScenarioException;
 import org.fedsim.scenario.ScenarioLoader;
+import org.fedsim.server.ServerState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,10 +33,17 @@ import picocli.CommandLine.Parameters;
         "  fedsim run scenarios/seed-mimic.conf",
         "  fedsim run scenarios/seed-mimic.conf --set rounds=5 \\",
         "      --set privacy.mode=local --set privacy.epsilon=10",
-        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep"})
+        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep",
+        "  fedsim run --resume results/sweep        # after the run above was killed"})
 final class RunCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "the scenario file, e.g. scenarios/seed-mimic.conf")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+      description = "the scenario file, e.g. scenarios/seed-mimic.conf")
   Path scenario;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "go on with a run that was stopped (killed, crashed) from its last finished round, in its "
+          + "output directory DIR; in the virtual clock the finished metrics.csv equals an uninterrupted run's")
+  Path resume;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "override a scenario key (HOCON value), e.g. --set rounds=5; repeatable")
@@ -54,28 +66,86 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (resume != null) return resume();
+    if (scenario == null) throw new ScenarioException("missing SCENARIO (or --resume DIR): try 'fedsim run --help'");
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(scenario, sets, seed);
     Path dir = out != null ? out : Path.of("results",
         loaded.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     if (Files.exists(dir.resolve("metrics.csv")) || Files.exists(dir.resolve("metrics.csv.partial"))) {
       throw new ScenarioException("output directory " + dir + " already holds results; choose another --out");
     }
+    try (ResultsWriter writer = new ResultsWriter(dir)) {
+      return runAll(loaded, dir, writer, null);
+    }
+  }
+
+  /** Go on with an interrupted run from its last checkpoint, as it started (its resolved.conf). */
+  private Integer resume() throws Exception {
+    if (scenario != null || !sets.isEmpty() || seed != null || out != null) {
+      throw new ScenarioException("--resume takes no SCENARIO, --set, --seed or --out: the run goes on as it started");
+    }
+    Path dir = resume;
+    if (Files.exists(dir.resolve("metrics.csv"))) {
+      throw new ScenarioException(dir + " holds a finished run (metrics.csv): nothing to resume");
+    }
+    if (!Files.exists(dir.resolve(Checkpoint.FILE)) || !Files.exists(dir.resolve("metrics.csv.partial"))) {
+      throw new ScenarioException("nothing to resume in " + dir + ": no " + Checkpoint.FILE + " and metrics.csv.partial"
+          + " (a run leaves them after its first round); start the scenario again");
+    }
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(dir.resolve("resolved.conf"), List.of(), null);
+    Checkpoint checkpoint;
+    try {
+      checkpoint = Checkpoint.readFrom(dir);
+    } catch (java.io.IOException e) {
+      throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
+    }
+    try (ResultsWriter writer = ResultsWriter.resume(dir, checkpoint)) {
+      return runAll(loaded, dir, writer, checkpoint);
+    }
+  }
+
+  /** Every run of the scenario not finished yet; after each round, its rows and a checkpoint. */
+  private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from) {
     ConsoleReport console = new ConsoleReport(System.out, quiet);
     console.header(loaded, dir);
-    try (ExperimentRunner runner = new ExperimentRunner(threads); ResultsWriter writer = new ResultsWriter(dir)) {
-      for (var run : loaded.runs()) {
+    String resolved = "# fedsim resolved scenario: every key, defaults and overrides included\n" + loaded.render();
+    writer.resolved(resolved);
+    Set<String> done = new HashSet<>();
+    for (ResultsWriter.RunSummary s : writer.finished()) done.add(s.run());
+    try (ExperimentRunner runner = new ExperimentRunner(threads)) {
+      for (RunSpec run : loaded.runs()) {
+        if (done.contains(run.label())) continue;
+        ServerState state = null;
+        ResultsWriter.Participation before = ResultsWriter.Participation.NONE;
+        double wallBefore = 0;
+        if (from != null && run.label().equals(from.run())) {
+          if (from.state().round() >= run.scenario().rounds()) { // it had finished; only its summary was missing
+            writer.runFinished(from.sofar());
+            continue;
+          }
+          state = from.state();
+          before = from.participation();
+          wallBefore = from.wallSeconds();
+          console.resuming(run, state.round());
+        }
         console.runStarting(run);
-        var result = runner.run(run, (spec, round) -> {
+        ResultsWriter.Participation[] tally = {before};
+        long start = System.nanoTime();
+        double wall0 = wallBefore;
+        ExperimentRunner.RunResult result = runner.run(run, (spec, round) -> {
           writer.round(spec.label(), round);
+          tally[0] = tally[0].plus(round);
+          writer.checkpoint(loaded.name(), round, spec.label(), tally[0], wall0 + (System.nanoTime() - start) / 1e9);
           console.round(spec, round);
-        });
-        writer.runFinished(ConsoleReport.summary(result));
+        }, state);
+        writer.runFinished(ResultsWriter.RunSummary.of(run.label(), result.last(), tally[0],
+            wallBefore + result.wallSeconds()));
         console.runFinished(result);
       }
-      writer.finish(loaded.name(), "# fedsim resolved scenario: every key, defaults and overrides included\n"
-          + loaded.render());
     }
+    writer.finish(loaded.name(), resolved);
     console.done(dir);
     return 0;
   }
+
 }

@@ -38,26 +38,16 @@ public final class ResultsWriter implements AutoCloseable {
 
     /** The summary of a finished run from its rounds. */
     public static RunSummary of(String run, List<RunEvent.RoundCompleted> rounds, double wallSeconds) {
-      RunEvent.RoundCompleted last = rounds.get(rounds.size() - 1);
+      Participation p = Participation.NONE;
+      for (RunEvent.RoundCompleted r : rounds) p = p.plus(r);
+      return of(run, rounds.get(rounds.size() - 1), p, wallSeconds);
+    }
+
+    /** The summary of a finished run from its last round and what was tallied over all of them. */
+    public static RunSummary of(String run, RunEvent.RoundCompleted last, Participation p, double wallSeconds) {
       SiteSummary all = SiteSummary.of(last.sites());
-      int[] n = new int[7];
-      for (RunEvent.RoundCompleted r : rounds) {
-        for (SiteRound s : r.sites()) {
-          if (!s.selected()) continue;
-          n[0]++;
-          if (s.participated()) n[1]++;
-          switch (s.status()) {
-            case LATE -> n[2]++;
-            case DROPOUT -> n[3]++;
-            case OFFLINE -> n[4]++;
-            case CRASHED -> n[5]++;
-            case REJECTED -> n[6]++;
-            default -> { }
-          }
-        }
-      }
       return new RunSummary(run, last.round(), all.accuracy(), all.auc(), SiteSummary.minSiteAccuracy(last.sites()),
-          wallSeconds, new Participation(n[0], n[1], n[2], n[3], n[4], n[5], n[6]), last.clockMillis());
+          wallSeconds, p, last.clockMillis());
     }
   }
 
@@ -66,7 +56,28 @@ public final class ResultsWriter implements AutoCloseable {
    * happened to the others.
    */
   public record Participation(int selected, int aggregated, int late, int dropped, int offline, int crashed,
-      int rejected) {}
+      int rejected) {
+    public static final Participation NONE = new Participation(0, 0, 0, 0, 0, 0, 0);
+
+    /** These counts plus one round's. */
+    public Participation plus(RunEvent.RoundCompleted r) {
+      int[] n = {selected, aggregated, late, dropped, offline, crashed, rejected};
+      for (SiteRound s : r.sites()) {
+        if (!s.selected()) continue;
+        n[0]++;
+        if (s.participated()) n[1]++;
+        switch (s.status()) {
+          case LATE -> n[2]++;
+          case DROPOUT -> n[3]++;
+          case OFFLINE -> n[4]++;
+          case CRASHED -> n[5]++;
+          case REJECTED -> n[6]++;
+          default -> { }
+        }
+      }
+      return new Participation(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+    }
+  }
 
   private final Path dir;
   private final Path partial;
@@ -75,15 +86,61 @@ public final class ResultsWriter implements AutoCloseable {
   private boolean finished;
 
   public ResultsWriter(Path dir) {
+    this(dir, null);
+  }
+
+  /** Go on writing after a checkpoint: rows of unfinished rounds are cut off, finished runs are kept. */
+  public static ResultsWriter resume(Path dir, Checkpoint checkpoint) {
+    return new ResultsWriter(dir, checkpoint);
+  }
+
+  private ResultsWriter(Path dir, Checkpoint from) {
     this.dir = dir;
     this.partial = dir.resolve("metrics.csv.partial");
     try {
       Files.createDirectories(dir);
-      BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
-      this.csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
-          .setHeader(COLUMNS.toArray(String[]::new)).get());
+      BufferedWriter out;
+      CSVFormat.Builder format = CSVFormat.DEFAULT.builder().setRecordSeparator('\n');
+      if (from == null) {
+        out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+        format.setHeader(COLUMNS.toArray(String[]::new));
+      } else {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(partial,
+            java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(from.metricsBytes());
+        }
+        out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        summaries.addAll(from.finished());
+      }
+      this.csv = new CSVPrinter(out, format.get());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results into " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The summaries of the runs finished so far. */
+  public List<RunSummary> finished() {
+    return List.copyOf(summaries);
+  }
+
+  /** After a round's rows: record where the run stands, so that --resume can go on from here. */
+  public void checkpoint(String scenario, RunEvent.RoundCompleted round, String run, Participation participation,
+      double wallSeconds) {
+    try {
+      csv.flush();
+      new Checkpoint(Checkpoint.FORMAT, scenario, summaries, run, round.state(), participation, wallSeconds,
+          Files.size(partial), RunSummary.of(run, round, participation, wallSeconds)).writeTo(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a checkpoint into " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes resolved.conf (the scenario as it runs) now, so that an interrupted run can be resumed. */
+  public void resolved(String resolvedConf) {
+    try {
+      writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve("resolved.conf") + ": " + e.getMessage(), e);
     }
   }
 
@@ -120,6 +177,7 @@ public final class ResultsWriter implements AutoCloseable {
       Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       writeAtomically(dir.resolve("summary.json"), summaryJson(scenario));
       writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
+      Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
       finished = true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot finish results in " + dir + ": " + e.getMessage(), e);

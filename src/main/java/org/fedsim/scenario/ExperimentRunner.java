@@ -21,6 +21,7 @@ import org.fedsim.data.SiteSplit;
 import org.fedsim.model.ModelFactory;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.server.RunEvent;
+import org.fedsim.server.ServerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,14 @@ public final class ExperimentRunner implements AutoCloseable {
   }
 
   public RunResult run(RunSpec spec, RoundListener listener) {
+    return run(spec, listener, null);
+  }
+
+  /**
+   * Runs {@code spec}, or goes on with it from a checkpoint ({@code resumeFrom}: the server's state after some
+   * round; the result then holds only the rounds after it).
+   */
+  public RunResult run(RunSpec spec, RoundListener listener, ServerState resumeFrom) {
     Scenario s = spec.scenario();
     Prepared prepared = prepare(s);
     int inputs = prepared.dataset().numFeatures();
@@ -76,7 +85,8 @@ public final class ExperimentRunner implements AutoCloseable {
         new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     long start = System.nanoTime();
-    system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, initial, events::add),
+    ServerState from = resumeFrom != null ? resumeFrom : new ServerState(0, initial, List.of(), 0, List.of());
+    system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, from, events::add),
         "run-" + (++runCounter), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();

@@ -25,6 +25,7 @@ import org.fedsim.protocol.ModelWeights;
 import org.fedsim.server.FlServer;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerSettings;
+import org.fedsim.server.ServerState;
 import org.fedsim.timing.TimingModel;
 
 /**
@@ -37,8 +38,9 @@ final class RunGuardian {
 
   private RunGuardian() {}
 
-  static Behavior<RunEvent> create(Scenario s, List<SiteSplit> splits, int inputs, ModelWeights initial,
+  static Behavior<RunEvent> create(Scenario s, List<SiteSplit> splits, int inputs, ServerState from,
       Consumer<Object> sink) {
+    ModelWeights initial = from.global();
     return Behaviors.setup(ctx -> {
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values());
@@ -62,7 +64,7 @@ final class RunGuardian {
       ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
           s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
           s.timing().clock());
-      ctx.watch(ctx.spawn(FlServer.create(settings, sites, initial, new FedAvg(s.weightByExamples()), ctx.getSelf(),
+      ctx.watch(ctx.spawn(FlServer.create(settings, sites, from, new FedAvg(s.weightByExamples()), ctx.getSelf(),
           expected, s.events().schedule(), restarter), "server"));
       return Behaviors.receive(RunEvent.class)
           .onMessage(RunEvent.RoundCompleted.class, e -> {

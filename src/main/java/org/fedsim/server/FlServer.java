@@ -72,10 +72,25 @@ public final class FlServer {
   public static Behavior<ServerProtocol.Command> create(
       ServerSettings settings, List<Site> sites, ModelWeights initial, AggregationStrategy strategy,
       ActorRef<RunEvent> listener, Map<String, Double> expectedMillis, EventSchedule events, Restarter restarter) {
+    return create(settings, sites, new ServerState(0, initial, List.of(), 0, List.of()), strategy, listener,
+        expectedMillis, events, restarter);
+  }
+
+  /** A server that goes on from {@code from} (a checkpoint; round 0 = a fresh start from its global model). */
+  public static Behavior<ServerProtocol.Command> create(
+      ServerSettings settings, List<Site> sites, ServerState from, AggregationStrategy strategy,
+      ActorRef<RunEvent> listener, Map<String, Double> expectedMillis, EventSchedule events, Restarter restarter) {
     if (sites.isEmpty()) throw new IllegalArgumentException("a run needs at least one site");
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new FlServer(ctx, timers, settings, sites, strategy, listener, expectedMillis, events, restarter)
-            .startRound(1, initial)));
+    if (from.round() >= settings.rounds()) {
+      throw new IllegalArgumentException("nothing to do: the run already has " + from.round() + " rounds");
+    }
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      FlServer server = new FlServer(ctx, timers, settings, sites, strategy, listener, expectedMillis, events, restarter);
+      server.foldedLate = new ArrayList<>(from.foldedLate());
+      server.clockMillis = from.clockMillis();
+      server.down.addAll(from.down());
+      return server.startRound(from.round() + 1, from.global());
+    }));
   }
 
   private final ActorContext<ServerProtocol.Command> context;
@@ -348,8 +363,9 @@ public final class FlServer {
     for (Site site : sites) lines.add(r.line(site.name(), absentStatus(site.name(), r.number)));
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();
     clockMillis += r.simulatedMillis;
-    listener.tell(new RunEvent.RoundCompleted(r.number, settings.rounds(), r.selected.size(), accepted, lines, r.next,
-        r.simulatedMillis, clockMillis, r.decision));
+    ServerState state = new ServerState(r.number, r.next, foldedLate, clockMillis, List.copyOf(down));
+    listener.tell(new RunEvent.RoundCompleted(r.number, settings.rounds(), r.selected.size(), accepted, lines,
+        r.simulatedMillis, r.decision, state));
     if (r.number >= settings.rounds()) {
       listener.tell(new RunEvent.RunFinished(settings.rounds(), r.next));
       return Behaviors.stopped();

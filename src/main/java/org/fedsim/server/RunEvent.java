@@ -15,16 +15,28 @@ public interface RunEvent extends CborSerializable {
    * @param simulatedMillis how long the round took in simulated time
    * @param clockMillis the simulated clock at the end of the round
    * @param decision what the server did: {@code aggregated}, {@code skipped:quorum}, {@code aggregated:extended} ...
+   * @param state the server's state after this round (a checkpoint)
    */
-  record RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites, ModelWeights global,
-      double simulatedMillis, double clockMillis, String decision) implements RunEvent {
+  record RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites,
+      double simulatedMillis, String decision, ServerState state) implements RunEvent {
     public RoundCompleted {
       sites = List.copyOf(sites);
     }
 
     public RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites,
         ModelWeights global) {
-      this(round, rounds, selected, accepted, sites, global, 0, 0, "aggregated");
+      this(round, rounds, selected, accepted, sites, 0, "aggregated",
+          new ServerState(round, global, List.of(), 0, List.of()));
+    }
+
+    /** The global model after this round. */
+    public ModelWeights global() {
+      return state.global();
+    }
+
+    /** The simulated clock at the end of this round. */
+    public double clockMillis() {
+      return state.clockMillis();
     }
   }
 

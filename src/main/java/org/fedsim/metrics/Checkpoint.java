@@ -1,0 +1,40 @@
+package org.fedsim.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.fedsim.server.ServerState;
+
+/**
+ * What {@code fedsim run --resume DIR} needs to go on after the last finished round: the runs already finished
+ * (their summaries), the run under way with its server state and tallies, and how many bytes of
+ * {@code metrics.csv.partial} belong to finished rounds (anything after them is cut off on resume), and the run's
+ * summary as of its last finished round (its final summary, when that round was its last).
+ * Written atomically to {@code checkpoint.json} after every round.
+ */
+public record Checkpoint(int format, String scenario, List<ResultsWriter.RunSummary> finished, String run,
+    ServerState state, ResultsWriter.Participation participation, double wallSeconds, long metricsBytes,
+    ResultsWriter.RunSummary sofar) {
+  public static final int FORMAT = 1;
+  public static final String FILE = "checkpoint.json";
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public Checkpoint {
+    finished = List.copyOf(finished);
+  }
+
+  public void writeTo(Path dir) throws IOException {
+    ResultsWriter.writeAtomically(dir.resolve(FILE), MAPPER.writeValueAsString(this));
+  }
+
+  public static Checkpoint readFrom(Path dir) throws IOException {
+    Checkpoint c = MAPPER.readValue(dir.resolve(FILE).toFile(), Checkpoint.class);
+    if (c.format() != FORMAT) {
+      throw new IOException(dir.resolve(FILE) + ": checkpoint format " + c.format() + ", expected " + FORMAT);
+    }
+    return c;
+  }
+}
