@@ -1,0 +1,88 @@
+package org.fedsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.fedsim.metrics.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run killed with SIGKILL in a real child JVM, then resumed, ends with the same metrics.csv, byte for byte, as an
+ * uninterrupted run (virtual clock).
+ */
+class KillAndResumeTest {
+  static final String[] SCENARIO = {"scenarios/stragglers.conf", "--set", "rounds=8", "-q"};
+
+  static int fedsim(String... args) {
+    return Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(new StringWriter()))
+        .execute(args);
+  }
+
+  static String[] with(String[] base, String... more) {
+    List<String> all = new ArrayList<>(List.of(base));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
+  void aRunKilledMidwayAndResumedWritesTheSameMetricsAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+    Path killed = tmp.resolve("killed");
+    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), "-Xmx2g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+        "org.fedsim.cli.Main", "run"));
+    cmd.addAll(List.of(with(SCENARIO, "--out", killed.toString())));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("child.log").toFile());
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    Process child = pb.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      int round = 0;
+      while (round < 2 && child.isAlive() && System.nanoTime() < deadline) {
+        child.waitFor(100, TimeUnit.MILLISECONDS); // poll the child's checkpoint, not a sleep in the logic
+        if (Files.exists(killed.resolve(Checkpoint.FILE))) {
+          try {
+            round = Checkpoint.readFrom(killed).state().round();
+          } catch (java.io.IOException partlyMoved) {
+            round = 0;
+          }
+        }
+      }
+      assertTrue(child.isAlive(), "the child finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
+      child.destroyForcibly(); // SIGKILL
+      child.waitFor(30, TimeUnit.SECONDS);
+    } finally {
+      child.destroyForcibly();
+    }
+    assertFalse(Files.exists(killed.resolve("metrics.csv")), "a killed run leaves no final metrics.csv");
+    assertTrue(Files.exists(killed.resolve("metrics.csv.partial")));
+
+    assertEquals(0, fedsim("run", "--resume", killed.toString()));
+    Path whole = tmp.resolve("whole");
+    assertEquals(0, fedsim(with(new String[] {"run"}, with(SCENARIO, "--out", whole.toString()))));
+    assertArrayEquals(Files.readAllBytes(whole.resolve("metrics.csv")), Files.readAllBytes(killed.resolve("metrics.csv")));
+    assertFalse(Files.exists(killed.resolve(Checkpoint.FILE)), "the checkpoint goes once the run is finished");
+    assertFalse(Files.exists(killed.resolve("metrics.csv.partial")));
+  }
+
+  @Test
+  void resumeRefusesAFinishedRunAndADirectoryWithoutACheckpoint(@TempDir Path tmp) throws Exception {
+    Files.createDirectories(tmp.resolve("empty"));
+    assertEquals(ErrorHandler.BAD_INPUT, fedsim("run", "--resume", tmp.resolve("empty").toString()));
+    Files.createDirectories(tmp.resolve("done"));
+    Files.writeString(tmp.resolve("done/metrics.csv"), "run,round\n");
+    assertEquals(ErrorHandler.BAD_INPUT, fedsim("run", "--resume", tmp.resolve("done").toString()));
+    assertEquals(ErrorHandler.BAD_INPUT, fedsim("run", "scenarios/seed-mimic.conf", "--resume", tmp.toString()));
+  }
+}
