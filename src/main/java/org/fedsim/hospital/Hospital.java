@@ -97,6 +97,7 @@ public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
       }
       return this;
     }
+    long started = System.nanoTime();
     model.setParams(request.global().values());
     double loss = model.fit(data.train(), request.plan());
     ModelWeights trained = new ModelWeights(model.getParams());
@@ -104,13 +105,13 @@ public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
         data.train().size(), loss, work.simulatedMillis());
     reply(request.replyTo(), new ServerProtocol.LocalUpdate(
         request.round(), site, trained, data.train().size(), loss, Double.NaN, work.simulatedMillis()),
-        work.simulatedMillis());
+        clock.real(work.simulatedMillis()).minusNanos(System.nanoTime() - started));
     return this;
   }
 
-  private void reply(ActorRef<ServerProtocol.Command> to, ServerProtocol.Command reply, double simulatedMillis) {
-    java.time.Duration delay = clock.real(simulatedMillis);
-    if (delay.isZero()) {
+  /** Replies now, or (real clock) once the work's scaled duration, less the time training took, has passed. */
+  private void reply(ActorRef<ServerProtocol.Command> to, ServerProtocol.Command reply, java.time.Duration delay) {
+    if (delay.isZero() || delay.isNegative()) {
       to.tell(reply);
     } else {
       timers.startSingleTimer(new DelayedReply(reply, to), delay);

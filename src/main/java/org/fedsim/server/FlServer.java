@@ -221,7 +221,9 @@ public final class FlServer {
       return dropStale(u.round(), u.site(), "update");
     }
     r.updates.put(u.site(), u);
-    return r.allAnswered() ? endTraining(r, false) : Behaviors.same();
+    // the real clock stops at the m-th update (over-selection); the virtual one ranks all by simulated time
+    boolean enough = !settings.clock().isVirtual() && r.updates.size() >= r.target;
+    return r.allAnswered() || enough ? endTraining(r, false) : Behaviors.same();
   }
 
   private Behavior<ServerProtocol.Command> onAbsence(Round r, ServerProtocol.NoUpdate a) {
