@@ -78,4 +78,40 @@ class EndToEndRunTest {
     assertTrue(Files.readString(tmp.resolve("resolved.conf")).contains("epsilon"));
     assertFalse(Files.exists(tmp.resolve("metrics.csv.partial")));
   }
+
+  @Test
+  void theStragglersScenarioIsReproducibleAndItsSlowSitesAreMostlyLate(@TempDir Path tmp) throws Exception {
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(Path.of("scenarios/stragglers.conf"),
+        List.of("model.engine=dense"), null);
+    byte[] first = runInto(loaded, tmp.resolve("a"));
+    assertArrayEquals(first, runInto(loaded, tmp.resolve("b")));
+    List<String> lines = Files.readAllLines(tmp.resolve("a/metrics.csv"));
+    assertEquals(1 + 25 * 8, lines.size(), "every round completes");
+    for (String slow : List.of("BLACK", "OTHER")) {
+      long late = lines.stream().filter(l -> l.contains("," + slow + ",") && l.contains(",late,")).count();
+      assertTrue(late > 12, slow + " late in " + late + " of 25 rounds");
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.contains(",crashed,")), "10 % crashes show up");
+    String summary = Files.readString(tmp.resolve("a/summary.json"));
+    assertTrue(summary.contains("\"participation\"") && summary.contains("\"simulated_clock_ms\""), summary);
+  }
+
+  @Test
+  void theOutageScenarioShowsTheCrashTheRecoveryAndTheLateJoinerRoundByRound(@TempDir Path tmp) throws Exception {
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(Path.of("scenarios/hospital-outage.conf"),
+        List.of("model.engine=dense", "rounds=13"), null);
+    runInto(loaded, tmp);
+    List<String> lines = Files.readAllLines(tmp.resolve("metrics.csv"));
+    for (int round = 1; round <= 13; round++) {
+      String black = status(lines, round, "BLACK");
+      String asian = status(lines, round, "ASIAN");
+      assertEquals(round >= 5 && round <= 8 ? "crashed" : "trained", black, "BLACK, round " + round);
+      assertEquals(round < 12 ? "not_joined" : "trained", asian, "ASIAN, round " + round);
+    }
+  }
+
+  static String status(List<String> lines, int round, String site) {
+    String row = lines.stream().filter(l -> l.startsWith("seed=1," + round + "," + site + ",")).findFirst().orElseThrow();
+    return row.split(",", -1)[10];
+  }
 }
