@@ -9,4 +9,14 @@ import java.util.Optional;
  */
 public interface AggregationStrategy {
   Optional<float[]> aggregate(int round, List<ClientUpdate> updates, float[] global);
+
+  /** State kept across rounds (e.g. an adaptive clipping norm), for checkpoints; empty when stateless. */
+  default List<Double> state() {
+    return List.of();
+  }
+
+  /** Go on from a checkpointed {@link #state()}. */
+  default void restore(List<Double> state) {
+    if (!state.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + " keeps no state");
+  }
 }

@@ -15,6 +15,10 @@ import java.util.List;
  * @param threads fedsim training threads (0 = one per core)
  * @param timeout per child process
  * @param extraSets further scenario overrides (KEY=VALUE) for every fedsim child, applied after the bench's own
+ *     and the configuration's
+ * @param warmupRounds rounds of the untimed warm-up run in every fedsim child; null = the default of
+ *     {@link #warmupRounds(JvmConfig, boolean)}
+ * @param idleHeap also measure heap per idle model and per idle hospital, one child JVM per engine
  */
 public record BenchOptions(
     Path data,
@@ -28,7 +32,9 @@ public record BenchOptions(
     boolean peer,
     int threads,
     Duration timeout,
-    List<String> extraSets) {
+    List<String> extraSets,
+    Integer warmupRounds,
+    boolean idleHeap) {
   public static final String SEED_SCENARIO = "seed-mimic.conf";
   public static final String SWEEP_SCENARIO = "seed-mimic-eps-sweep.conf";
   public static final String PEER_SCRIPT = "fl_dp_baseline.py";
@@ -42,6 +48,35 @@ public record BenchOptions(
     if (repeat < 1) throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
     if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
     if (configs.isEmpty()) throw new IllegalArgumentException("--configs: choose at least one configuration");
+    if (warmupRounds != null && warmupRounds < 0) {
+      throw new IllegalArgumentException("--warmup-rounds must be >= 0, got " + warmupRounds);
+    }
+  }
+
+  /**
+   * The warm-up rounds of one child: {@code --warmup-rounds} when given; otherwise, for the seed run, a full
+   * untimed run of the scenario ({@link #rounds}) on the dense engine, whose JIT is not warm after one round, and
+   * one round on DL4J (whose time goes into native code); for the sweep, one round on every engine (27 runs
+   * amortise the JIT).
+   */
+  public int warmupRounds(JvmConfig config, boolean sweepRun) {
+    if (warmupRounds != null) return warmupRounds;
+    return !sweepRun && engine(config).equals(JvmConfig.DENSE) ? rounds : 1;
+  }
+
+  /** The engine a child of {@code config} will run: the configuration's, unless a --set overrides it. */
+  public String engine(JvmConfig config) {
+    List<String> sets = new java.util.ArrayList<>(config.scenarioSets());
+    sets.addAll(extraSets);
+    return JvmConfig.engineIn(sets);
+  }
+
+  /** Every override of one child of {@code config}: the bench's own, the configuration's, then the user's. */
+  public List<String> scenarioSets(JvmConfig config) {
+    List<String> sets = new java.util.ArrayList<>(scenarioSets());
+    int user = sets.size() - extraSets.size();
+    sets.addAll(user, config.scenarioSets());
+    return sets;
   }
 
   /** The scenario overrides that point fedsim's CSV loader at {@link #data} (plus the rounds). */

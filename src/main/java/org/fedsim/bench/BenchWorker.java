@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The child JVM of {@code fedsim bench}: loads a scenario, runs one short warm-up (untimed), then every run of the
- * scenario timed, and prints its {@link WorkerResult} as the single line {@code BENCH {json}} on stdout (the
+ * The child JVM of {@code fedsim bench}: loads a scenario, runs an untimed warm-up (the scenario's first run with
+ * {@code rounds} set to the warm-up's rounds; its own run time is still reported), then every run of the scenario
+ * timed, and prints its {@link WorkerResult} as the single line {@code BENCH {json}} on stdout (the
  * protocol with the parent). Everything else, logs included, goes to stderr. Exit code 0 on success, 1 on failure,
  * 2 on bad arguments.
  *
@@ -87,14 +88,18 @@ public final class BenchWorker {
     int threads = args.threads() > 0 ? args.threads() : Runtime.getRuntime().availableProcessors();
     try (ExperimentRunner runner = new ExperimentRunner(threads)) {
       double warmup = 0;
+      double warmupRun = Double.NaN;
+      double warmupAccuracy = Double.NaN;
       if (args.warmupRounds() > 0) {
         List<String> sets = new ArrayList<>(args.sets());
         sets.add("rounds=" + args.warmupRounds());
         RunSpec w = ScenarioLoader.load(args.scenario(), sets, null).runs().get(0);
         long t = System.nanoTime();
-        runner.run(w, (spec, round) -> { });
+        ExperimentRunner.RunResult r = runner.run(w, (spec, round) -> { });
         warmup = (System.nanoTime() - t) / 1e9;
-        log.info("warm-up ({} round(s)) took {} s", args.warmupRounds(), warmup);
+        warmupRun = r.wallSeconds();
+        warmupAccuracy = SiteSummary.of(r.last().sites()).accuracy();
+        log.info("warm-up ({} round(s)) took {} s (the run itself {} s)", args.warmupRounds(), warmup, warmupRun);
       }
       double startup = (System.currentTimeMillis() - jvmStartMillis) / 1e3;
 
@@ -126,7 +131,8 @@ public final class BenchWorker {
           outcomes.stream().mapToLong(WorkerResult.RunOutcome::acceptedUpdates).sum(),
           lastOutcome.finalAccuracy(), lastOutcome.finalAuc(), peakHeapMb(), startup, warmup, loadBefore, loadAfter,
           System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
-          omp == null ? "(unset)" : omp, ForkJoinPool.getCommonPoolParallelism(), outcomes, engine(loaded));
+          omp == null ? "(unset)" : omp, ForkJoinPool.getCommonPoolParallelism(), outcomes, engine(loaded),
+          args.warmupRounds(), warmupRun, warmupAccuracy);
     }
   }
 

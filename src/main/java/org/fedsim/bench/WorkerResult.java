@@ -23,6 +23,11 @@ import java.util.List;
  * @param ompNumThreads the child's OMP_NUM_THREADS, or "(unset)"
  * @param forkJoinParallelism the child's common ForkJoinPool parallelism
  * @param engine the resolved {@code model.engine} (e.g. dl4j), or "" where the scenario has no such key
+ * @param warmupRounds rounds of the untimed warm-up run (0 = none); the first run of the scenario with
+ *     {@code rounds} set to this
+ * @param warmupRunSeconds the warm-up run's own wall time, as the timed runs count theirs (the first, cold run in
+ *     this JVM: no data load or initial parameters inside, but a cold JIT); NaN without a warm-up
+ * @param warmupFinalAccuracy weighted validation accuracy after the warm-up run's last round; NaN without one
  */
 public record WorkerResult(
     String scenario,
@@ -45,7 +50,10 @@ public record WorkerResult(
     String ompNumThreads,
     int forkJoinParallelism,
     List<RunOutcome> perRun,
-    String engine) {
+    String engine,
+    int warmupRounds,
+    double warmupRunSeconds,
+    double warmupFinalAccuracy) {
 
   public WorkerResult {
     jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);

@@ -17,8 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fedsim bench}: the seed experiment on the peer's CSV, each fedsim configuration in a fresh child JVM,
- * against the bare-PyTorch peer ({@code ../shared/bench/fl_dp_baseline.py}); prints a table and the ratios.
+ * {@code fedsim bench}: the seed experiment on the peer's CSV, each fedsim configuration (engine and JVM settings) in a
+ * fresh child JVM, against the bare-PyTorch peer ({@code ../shared/bench/fl_dp_baseline.py}); optionally the ε sweep
+ * per configuration and heap per idle hospital per engine; prints tables, the ratios and the goal lines.
  */
 @Command(
     name = "bench",
@@ -26,13 +27,18 @@ import picocli.CommandLine.Option;
     description = {
         "Benchmark fedsim against the bare-PyTorch peer (fl_dp_baseline.py in",
         "../shared/bench) on the same CSV: the seed experiment (7 sites, FedAvg, no DP).",
-        "Each fedsim configuration runs in a fresh child JVM (its own flags, environment",
-        "and heap): one untimed 1-round warm-up, then the timed run.",
+        "Each fedsim configuration (engine + JVM settings) runs in a fresh child JVM (its",
+        "own flags, environment and heap): an untimed warm-up run, then the timed run.",
+        "Warm-up by default: a full untimed run of the scenario for the dense engine (whose",
+        "JIT is not warm after one round; its time is reported as the cold run), 1 round",
+        "for DL4J; 1 round before every sweep.",
         "Exit codes: 0 done (also when the peer is unavailable), 2 bad input, 1 failure."},
     footer = {"", "Examples:",
         "  fedsim bench",
+        "  fedsim bench --rounds 25 --configs dense,dl4j-tuned --idle-heap",
+        "  fedsim bench --configs dense --sweep            # dense sweep (seconds) + peer sweep (~8 min)",
         "  fedsim bench --rounds 25 --repeat 3 --configs dl4j-tuned",
-        "  fedsim bench --configs dl4j-tuned --sweep --no-peer --out results/bench"})
+        "  fedsim bench --configs dl4j-tuned --sweep --no-peer --out results/bench   # ~15 min"})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "CSV", defaultValue = "../shared/bench/data/mimic_like.csv",
       description = "the CSV both sides read (default: ${DEFAULT-VALUE}, relative to the working directory)")
@@ -57,13 +63,25 @@ final class BenchCommand implements Callable<Integer> {
       description = "fresh runs per configuration (and of the peer); the table shows medians (default: 1)")
   int repeat;
 
-  @Option(names = "--configs", paramLabel = "LIST", split = ",", defaultValue = "dl4j-tuned,dl4j-untuned",
-      description = "fedsim configurations to run: dl4j-tuned, dl4j-untuned (default: ${DEFAULT-VALUE})")
+  @Option(names = "--configs", paramLabel = "LIST", split = ",", defaultValue = "dense,dl4j-tuned,dl4j-untuned",
+      description = "fedsim configurations to run: dense (model.engine=dense, tuned flags), dl4j-tuned, "
+          + "dl4j-untuned (default: ${DEFAULT-VALUE})")
   List<String> configs = new ArrayList<>();
 
   @Option(names = "--sweep",
-      description = "also run the 27-run epsilon sweep (fedsim: one tuned JVM; peer: --sweep --repeats 3); minutes")
+      description = "also run the 27-run epsilon sweep: each config in its own fresh JVM (dense: seconds; each dl4j "
+          + "config: ~15 min), and the peer's (--sweep --repeats 3; ~8 min)")
   boolean sweep;
+
+  @Option(names = "--warmup-rounds", paramLabel = "N",
+      description = "rounds of the untimed warm-up run in every fedsim child (default: the full --rounds for the "
+          + "dense seed run, 1 otherwise)")
+  Integer warmupRounds;
+
+  @Option(names = "--idle-heap",
+      description = "also measure heap per idle model and per idle hospital, one fresh JVM per engine (20,000 dense, "
+          + "1,000 dl4j instances)")
+  boolean idleHeap;
 
   @Option(names = "--no-peer", description = "do not run the PyTorch peer")
   boolean noPeer;
@@ -100,7 +118,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (timeoutMinutes < 1) throw new IllegalArgumentException("--timeout-minutes must be >= 1");
     BenchOptions options = new BenchOptions(csv, scenarioDir, benchDir.toAbsolutePath().normalize(), python,
-        rounds, repeat, JvmConfig.parse(configs), sweep, !noPeer, threads, Duration.ofMinutes(timeoutMinutes), sets);
+        rounds, repeat, JvmConfig.parse(configs), sweep, !noPeer, threads, Duration.ofMinutes(timeoutMinutes), sets,
+        warmupRounds, idleHeap);
 
     PrintStream console = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     BenchRunner runner = new BenchRunner(options, BenchRunner.currentJava(),

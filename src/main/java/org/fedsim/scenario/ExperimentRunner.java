@@ -85,7 +85,7 @@ public final class ExperimentRunner implements AutoCloseable {
         new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     long start = System.nanoTime();
-    ServerState from = resumeFrom != null ? resumeFrom : new ServerState(0, initial, List.of(), 0, List.of());
+    ServerState from = resumeFrom != null ? resumeFrom : ServerState.initial(initial);
     system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, from, events::add),
         "run-" + (++runCounter), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);

@@ -1,20 +1,30 @@
 package org.fedsim.scenario;
 
+import org.fedsim.aggregation.DpFedAvg;
 import org.fedsim.privacy.Calibration;
 
 /**
  * The privacy mechanism of a run.
  *
- * @param mode none, or local (each hospital clips and noises its own update every round)
+ * @param mode none; local (each hospital clips and noises its own update every round); central (the server clips
+ *     each update and noises the aggregate: DP-FedAvg)
  * @param epsilon per-round ε of one site's release (local mode)
  * @param delta per-round δ
  * @param clippingNorm L2 bound C of an update
  * @param sensitivity L2 sensitivity the noise is calibrated to
+ * @param noiseMultiplier central mode: noise std over the clipping norm
+ * @param adaptive central mode: adaptive clipping, or null for a fixed norm
  */
 public record PrivacySettings(Mode mode, double epsilon, double delta, double clippingNorm, double sensitivity,
-    Calibration calibration) {
+    Calibration calibration, double noiseMultiplier, DpFedAvg.Adaptive adaptive) {
 
-  public enum Mode { NONE, LOCAL }
+  public enum Mode { NONE, LOCAL, CENTRAL }
+
+  /** Local or no DP (no central keys). */
+  public PrivacySettings(Mode mode, double epsilon, double delta, double clippingNorm, double sensitivity,
+      Calibration calibration) {
+    this(mode, epsilon, delta, clippingNorm, sensitivity, calibration, Double.NaN, null);
+  }
 
   public static PrivacySettings none() {
     return new PrivacySettings(Mode.NONE, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Calibration.CLASSIC);
@@ -22,5 +32,10 @@ public record PrivacySettings(Mode mode, double epsilon, double delta, double cl
 
   public boolean enabled() {
     return mode != Mode.NONE;
+  }
+
+  /** Hospitals noise their own updates (a DP filter in front of each). */
+  public boolean local() {
+    return mode == Mode.LOCAL;
   }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.fedsim.aggregation.AggregationStrategy;
+import org.fedsim.aggregation.DpFedAvg;
 import org.fedsim.aggregation.FedAvg;
 import org.fedsim.data.SiteSplit;
 import org.fedsim.hospital.DpFilter;
@@ -64,7 +66,7 @@ final class RunGuardian {
       ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
           s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
           s.timing().clock());
-      ctx.watch(ctx.spawn(FlServer.create(settings, sites, from, new FedAvg(s.weightByExamples()), ctx.getSelf(),
+      ctx.watch(ctx.spawn(FlServer.create(settings, sites, from, strategy(s, splits.size()), ctx.getSelf(),
           expected, s.events().schedule(), restarter), "server"));
       return Behaviors.receive(RunEvent.class)
           .onMessage(RunEvent.RoundCompleted.class, e -> {
@@ -85,6 +87,14 @@ final class RunGuardian {
     });
   }
 
+  /** FedAvg, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */
+  static AggregationStrategy strategy(Scenario s, int sites) {
+    PrivacySettings p = s.privacy();
+    if (p.mode() != PrivacySettings.Mode.CENTRAL) return new FedAvg(s.weightByExamples());
+    int expected = Math.min(sites, Math.max(s.minParticipants(), (int) Math.ceil(s.fraction() * sites - 1e-9)));
+    return new DpFedAvg(p.clippingNorm(), p.noiseMultiplier(), expected, s.seed(), p.adaptive());
+  }
+
   /**
    * A hospital on the training dispatcher and, when privacy is local, a DP filter in front of it: the actor the
    * server talks to for this site. Spawned (and watched) by whoever restarts it.
@@ -95,7 +105,7 @@ final class RunGuardian {
         Hospital.create(split.site(), split, models, timing, s.timing().clock()),
         "hospital-" + suffix, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
     ctx.watch(hospital);
-    if (!s.privacy().enabled()) return hospital;
+    if (!s.privacy().local()) return hospital;
     PrivacySettings p = s.privacy();
     LocalDp mechanism = new LocalDp(p.clippingNorm(), p.sensitivity(), p.epsilon(), p.delta(), p.calibration());
     ActorRef<HospitalProtocol.Command> filter =

@@ -26,6 +26,7 @@ import org.fedsim.model.Engine;
 import org.fedsim.model.ModelFactory;
 import org.fedsim.model.ModelSettings;
 import org.fedsim.model.Unsupported;
+import org.fedsim.aggregation.DpFedAvg;
 import org.fedsim.privacy.Calibration;
 import org.fedsim.server.RoundPolicy;
 import org.fedsim.timing.ClockSettings;
@@ -343,17 +344,34 @@ public final class ScenarioLoader {
 
   private static PrivacySettings privacy(ConfigReader r) {
     PrivacySettings.Mode mode = r.enumValue("privacy.mode", PrivacySettings.Mode.class);
-    if (mode == PrivacySettings.Mode.NONE) {
-      if (!r.string("privacy.epsilon").trim().equalsIgnoreCase("none")) {
-        throw new ScenarioException(r.where("privacy.epsilon") + ": key 'privacy.epsilon' has no effect while "
-            + "privacy.mode = none: set privacy.mode = local (or epsilon = none for a non-private run)");
-      }
-      return PrivacySettings.none();
+    if (mode != PrivacySettings.Mode.LOCAL && !r.string("privacy.epsilon").trim().equalsIgnoreCase("none")) {
+      throw new ScenarioException(r.where("privacy.epsilon") + ": key 'privacy.epsilon' (a per-round budget) has no "
+          + "effect while privacy.mode = " + ConfigReader.key(mode) + ": set privacy.mode = local (or epsilon = none)");
     }
+    if (mode == PrivacySettings.Mode.NONE) return PrivacySettings.none();
     double delta = r.doubleIn("privacy.delta", 0, false, 1, false);
     double clip = r.doubleIn("privacy.clipping-norm", 0, false, Double.MAX_VALUE, true);
-    double sensitivity = r.doubleIn("privacy.sensitivity", 0, false, Double.MAX_VALUE, true);
+    double sensitivity = r.isString("privacy.sensitivity")
+        && r.string("privacy.sensitivity").trim().equals("clipping-norm")
+        ? clip : r.doubleIn("privacy.sensitivity", 0, false, Double.MAX_VALUE, true);
     Calibration calibration = r.enumValue("privacy.calibration", Calibration.class);
+    if (mode == PrivacySettings.Mode.CENTRAL) {
+      double z = r.doubleIn("privacy.noise-multiplier", 0, true, 1e6, true);
+      DpFedAvg.Adaptive adaptive = null;
+      if (r.bool("privacy.adaptive-clipping.enabled")) {
+        double countNoise = r.doubleIn("privacy.adaptive-clipping.count-noise", 0, true, 1e6, true);
+        adaptive = new DpFedAvg.Adaptive(
+            r.doubleIn("privacy.adaptive-clipping.target-quantile", 0, false, 1, false),
+            r.doubleIn("privacy.adaptive-clipping.learning-rate", 0, false, 100, true),
+            countNoise);
+      }
+      return new PrivacySettings(mode, Double.NaN, delta, clip, clip, calibration, z, adaptive);
+    }
+    if (sensitivity != clip && !r.bool("privacy.allow-sensitivity-mismatch")) {
+      throw new ScenarioException(r.where("privacy.sensitivity") + ": key 'privacy.sensitivity' (" + sensitivity
+          + ") differs from privacy.clipping-norm (" + clip + "): the noise would not match the bound on an update. "
+          + "Set them equal, or privacy.allow-sensitivity-mismatch = true if you mean it (as Flower's LocalDpMod allows)");
+    }
     if (r.isString("privacy.epsilon")) {
       if (r.string("privacy.epsilon").trim().equalsIgnoreCase("none")) return PrivacySettings.none();
       throw r.error("privacy.epsilon", "a number > 0, or none to switch the mechanism off");

@@ -72,7 +72,7 @@ public final class FlServer {
   public static Behavior<ServerProtocol.Command> create(
       ServerSettings settings, List<Site> sites, ModelWeights initial, AggregationStrategy strategy,
       ActorRef<RunEvent> listener, Map<String, Double> expectedMillis, EventSchedule events, Restarter restarter) {
-    return create(settings, sites, new ServerState(0, initial, List.of(), 0, List.of()), strategy, listener,
+    return create(settings, sites, ServerState.initial(initial), strategy, listener,
         expectedMillis, events, restarter);
   }
 
@@ -89,6 +89,7 @@ public final class FlServer {
       server.foldedLate = new ArrayList<>(from.foldedLate());
       server.clockMillis = from.clockMillis();
       server.down.addAll(from.down());
+      if (from.round() > 0) strategy.restore(from.strategyState());
       return server.startRound(from.round() + 1, from.global());
     }));
   }
@@ -365,7 +366,7 @@ public final class FlServer {
     for (Site site : sites) lines.add(r.line(site.name(), absentStatus(site.name(), r.number)));
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();
     clockMillis += r.simulatedMillis;
-    ServerState state = new ServerState(r.number, r.next, foldedLate, clockMillis, List.copyOf(down));
+    ServerState state = new ServerState(r.number, r.next, foldedLate, clockMillis, List.copyOf(down), strategy.state());
     listener.tell(new RunEvent.RoundCompleted(r.number, settings.rounds(), r.selected.size(), accepted, lines,
         r.simulatedMillis, r.decision, state));
     if (r.number >= settings.rounds()) {

@@ -26,7 +26,7 @@ public interface RunEvent extends CborSerializable {
     public RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites,
         ModelWeights global) {
       this(round, rounds, selected, accepted, sites, 0, "aggregated",
-          new ServerState(round, global, List.of(), 0, List.of()));
+          new ServerState(round, global, List.of(), 0, List.of(), List.of()));
     }
 
     /** The global model after this round. */

@@ -7,13 +7,20 @@ import org.fedsim.protocol.ServerProtocol;
 
 /**
  * Everything a server needs to go on after {@code round} as if it had never stopped: the global model, the late
- * updates waiting to be folded in, the simulated clock and the sites that are down. Random draws need no state: each
+ * updates waiting to be folded in, the simulated clock, the sites that are down and the aggregation strategy's own
+ * state (e.g. an adaptive clipping norm). Random draws need no state: each
  * is seeded from (scenario seed, purpose, site, round).
  */
 public record ServerState(int round, ModelWeights global, List<ServerProtocol.LocalUpdate> foldedLate,
-    double clockMillis, List<String> down) implements CborSerializable {
+    double clockMillis, List<String> down, List<Double> strategyState) implements CborSerializable {
   public ServerState {
     foldedLate = List.copyOf(foldedLate);
     down = List.copyOf(down);
+    strategyState = List.copyOf(strategyState);
+  }
+
+  /** The state before round 1. */
+  public static ServerState initial(ModelWeights global) {
+    return new ServerState(0, global, List.of(), 0, List.of(), List.of());
   }
 }

@@ -12,7 +12,7 @@ class WorkerProtocolTest {
   static WorkerResult sample(double auc) {
     return new WorkerResult("seed-mimic", 1, 25, 2, 12.5, 20.25, 30250, 175, 0.7123, auc, 123.4, 3.2, 1.1, 0.5,
         1.5, "17.0.12", List.of("-Xmx4g", "-XX:+UseParallelGC"), "1", 2,
-        List.of(new WorkerResult.RunOutcome("seed=1", 25, 12.4, 30250, 175, 0.7123, auc)), "dl4j");
+        List.of(new WorkerResult.RunOutcome("seed=1", 25, 12.4, 30250, 175, 0.7123, auc)), "dl4j", 1, auc, auc);
   }
 
   @Test
@@ -31,6 +31,8 @@ class WorkerProtocolTest {
     WorkerResult back = WorkerProtocol.parse(WorkerProtocol.format(sample(Double.NaN)));
     assertTrue(Double.isNaN(back.finalAuc()));
     assertTrue(Double.isNaN(back.perRun().get(0).finalAuc()));
+    assertTrue(Double.isNaN(back.warmupRunSeconds()));
+    assertTrue(Double.isNaN(back.warmupFinalAccuracy()));
   }
 
   @Test

@@ -311,11 +311,37 @@ class ScenarioLoaderTest {
           delta = 1e-6
           clipping-norm = 0.5
           sensitivity = 3
+          allow-sensitivity-mismatch = true
           calibration = analytic
         }
         """);
     assertEquals(new PrivacySettings(PrivacySettings.Mode.LOCAL, 2, 1e-6, 0.5, 3, Calibration.ANALYTIC),
         only(load(f)).privacy());
+  }
+
+  @Test
+  void aSensitivityOtherThanTheClippingNormIsRefusedUnlessAllowedOnPurpose() throws IOException {
+    Path f = write("mismatch.conf", "privacy { mode = local, epsilon = 1\n clipping-norm = 1.0\n sensitivity = 0.1 }\n");
+    assertMentions(loadFails(f), "mismatch.conf:3", "privacy.sensitivity", "allow-sensitivity-mismatch");
+  }
+
+  @Test
+  void centralPrivacyReadsTheNoiseMultiplierAndAdaptiveClipping() throws IOException {
+    Path f = write("central.conf", """
+        privacy {
+          mode = central
+          noise-multiplier = 0.8
+          clipping-norm = 0.2
+          adaptive-clipping { enabled = true, target-quantile = 0.6 }
+        }
+        """);
+    PrivacySettings p = only(load(f)).privacy();
+    assertEquals(PrivacySettings.Mode.CENTRAL, p.mode());
+    assertEquals(0.8, p.noiseMultiplier());
+    assertEquals(0.2, p.clippingNorm());
+    assertEquals(0.6, p.adaptive().targetQuantile());
+    Path bad = write("central-eps.conf", "privacy { mode = central, epsilon = 1 }\n");
+    assertMentions(loadFails(bad), "privacy.epsilon", "privacy.mode = central");
   }
 
   @Test
