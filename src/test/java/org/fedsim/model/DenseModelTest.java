@@ -152,7 +152,7 @@ class DenseModelTest {
   // ---- light hospitals ----
 
   /**
-   * Structural, not a measurement (IdleHeapMeasurement measures): between rounds a dense model holds its float[]
+   * Structural, not a measurement (fedsim bench --idle-heap measures): between rounds a dense model holds its float[]
    * parameters and a reference to the run's shared network description, nothing else — no activations, gradients
    * or optimizer state.
    */
