@@ -201,7 +201,7 @@ public record BenchResults(
     } else if (dense != null) {
       Ratio r = ratioOf(ratios, dense.config());
       String warm = dense.warmupRounds() == 0 ? "the timed run, no warm-up"
-          : String.format(Locale.ROOT, "the timed run after an untimed %d-round warm-up", dense.warmupRounds());
+          : String.format(Locale.ROOT, "the timed run after untimed warm-up runs of %d rounds", dense.warmupRounds());
       String cold = Double.isNaN(r.coldRatio()) ? "no full cold run measured (the warm-up was not a full run)"
           : String.format(Locale.ROOT, "the first (cold) run in a fresh JVM: %s×, %s", x(r.coldRatio()),
               atLeast(r.coldRatio(), GOAL_DENSE_SPEEDUP) ? "also met" : "not met");

@@ -78,7 +78,7 @@ public final class BenchRunner {
         int warmup = options.warmupRounds(config, false);
         progress.accept(String.format(Locale.ROOT, "fedsim %s%s: seed run, %d rounds, fresh JVM (%s), untimed "
             + "%d-round warm-up ...", config.name(), of, options.rounds(), config.description(), warmup));
-        BenchResults.FedsimRep r = runWorker(config, options.seedScenario(), warmup);
+        BenchResults.FedsimRep r = runWorker(config, options.seedScenario(), warmup, options.warmupRuns(config));
         reps.computeIfAbsent(config, c -> new ArrayList<>()).add(r);
         progress.accept(String.format(Locale.ROOT, "  engine %s: wall %.3f s, cpu %.3f s, acc %.4f (warm-up run %.3f s;"
             + " startup %.2f s, process %.2f s)", r.worker().engine(), r.worker().wallSeconds(),
@@ -195,11 +195,16 @@ public final class BenchRunner {
 
   /** The child JVM's command line for one worker. */
   List<String> workerCommand(JvmConfig config, Path scenario, int warmupRounds) {
+    return workerCommand(config, scenario, warmupRounds, 1);
+  }
+
+  List<String> workerCommand(JvmConfig config, Path scenario, int warmupRounds, int warmupRuns) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin);
     cmd.addAll(config.jvmArgs());
     cmd.addAll(List.of("-cp", classpath, WORKER_CLASS, "--scenario", scenario.toString(),
-        "--threads", Integer.toString(options.threads()), "--warmup-rounds", Integer.toString(warmupRounds)));
+        "--threads", Integer.toString(options.threads()), "--warmup-rounds", Integer.toString(warmupRounds),
+        "--warmup-runs", Integer.toString(warmupRuns)));
     for (String set : options.scenarioSets(config)) {
       cmd.add("--set");
       cmd.add(set);
@@ -208,7 +213,12 @@ public final class BenchRunner {
   }
 
   private BenchResults.FedsimRep runWorker(JvmConfig config, Path scenario, int warmupRounds) throws IOException {
-    List<String> cmd = workerCommand(config, scenario, warmupRounds);
+    return runWorker(config, scenario, warmupRounds, 1);
+  }
+
+  private BenchResults.FedsimRep runWorker(JvmConfig config, Path scenario, int warmupRounds, int warmupRuns)
+      throws IOException {
+    List<String> cmd = workerCommand(config, scenario, warmupRounds, warmupRuns);
     ChildProcess.Outcome o = ChildProcess.run(cmd, null, config::applyTo, options.timeout(),
         line -> {
           if (!line.startsWith(WorkerProtocol.PREFIX)) log.debug("worker stdout: {}", line);

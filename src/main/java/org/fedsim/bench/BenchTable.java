@@ -95,7 +95,7 @@ public final class BenchTable {
     WorkerResult w = f.repeats().get(0).worker();
     if (f.warmupRounds() == 0) return "no warm-up: the timed run is the first run in the JVM";
     if (!Double.isNaN(f.coldRunSeconds())) {
-      return String.format(Locale.ROOT, "warm-up: an untimed full run (%d rounds), the first (cold) run in this "
+      return String.format(Locale.ROOT, "warm-up: untimed full runs (%d rounds each), the first (cold) run in this "
           + "fresh JVM: %s s, acc %s; the timed run repeats it warm", f.warmupRounds(), f3(f.coldRunSeconds()),
           f4(f.coldFinalAccuracy()));
     }
@@ -109,7 +109,7 @@ public final class BenchTable {
       boolean cold = !Double.isNaN(ratio.coldRatio());
       out.add(String.format(Locale.ROOT, "peer wall / fedsim wall = %s  (%s, engine %s%s: %.2f s / %.3f s; X > 1 "
           + "means fedsim is faster)", BenchResults.x(ratio.ratio()), ratio.config(), ratio.engine(),
-          cold ? ", timed run after an untimed full warm-up run" : "", ratio.peerSeconds(), ratio.fedsimSeconds()));
+          cold ? ", timed run after untimed full warm-up runs" : "", ratio.peerSeconds(), ratio.fedsimSeconds()));
       if (cold) {
         out.add(String.format(Locale.ROOT, "peer wall / fedsim wall = %s  (%s, engine %s, first (cold) run in a "
             + "fresh JVM: %.2f s / %.3f s)", BenchResults.x(ratio.coldRatio()), ratio.config(), ratio.engine(),

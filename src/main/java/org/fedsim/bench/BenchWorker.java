@@ -25,19 +25,20 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java [flags] -cp fedsim.jar org.fedsim.bench.BenchWorker --scenario FILE [--set KEY=VALUE]... [--threads N]
- *     [--warmup-rounds N]
+ *     [--warmup-rounds N] [--warmup-runs K]
  * </pre>
  */
 public final class BenchWorker {
   private static final Logger log = LoggerFactory.getLogger(BenchWorker.class);
 
   /** The worker's arguments. */
-  record Args(Path scenario, List<String> sets, int threads, int warmupRounds) {
+  record Args(Path scenario, List<String> sets, int threads, int warmupRounds, int warmupRuns) {
     static Args parse(String[] args) {
       Path scenario = null;
       List<String> sets = new ArrayList<>();
       int threads = 0;
       int warmup = 1;
+      int warmupRuns = 1;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         if (i + 1 >= args.length) throw new IllegalArgumentException("missing value after " + a);
@@ -47,12 +48,14 @@ public final class BenchWorker {
           case "--set" -> sets.add(v);
           case "--threads" -> threads = Integer.parseInt(v);
           case "--warmup-rounds" -> warmup = Integer.parseInt(v);
+          case "--warmup-runs" -> warmupRuns = Integer.parseInt(v);
           default -> throw new IllegalArgumentException("unknown argument " + a);
         }
       }
       if (scenario == null) throw new IllegalArgumentException("--scenario FILE is required");
       if (warmup < 0) throw new IllegalArgumentException("--warmup-rounds must be >= 0");
-      return new Args(scenario, sets, threads, warmup);
+      if (warmupRuns < 1) throw new IllegalArgumentException("--warmup-runs must be >= 1");
+      return new Args(scenario, sets, threads, warmup, warmupRuns);
     }
   }
 
@@ -95,10 +98,14 @@ public final class BenchWorker {
         sets.add("rounds=" + args.warmupRounds());
         RunSpec w = ScenarioLoader.load(args.scenario(), sets, null).runs().get(0);
         long t = System.nanoTime();
-        ExperimentRunner.RunResult r = runner.run(w, (spec, round) -> { });
+        for (int k = 0; k < args.warmupRuns(); k++) { // the first warm-up run is the cold one
+          ExperimentRunner.RunResult r = runner.run(w, (spec, round) -> { });
+          if (k == 0) {
+            warmupRun = r.wallSeconds();
+            warmupAccuracy = SiteSummary.of(r.last().sites()).accuracy();
+          }
+        }
         warmup = (System.nanoTime() - t) / 1e9;
-        warmupRun = r.wallSeconds();
-        warmupAccuracy = SiteSummary.of(r.last().sites()).accuracy();
         log.info("warm-up ({} round(s)) took {} s (the run itself {} s)", args.warmupRounds(), warmup, warmupRun);
       }
       double startup = (System.currentTimeMillis() - jvmStartMillis) / 1e3;

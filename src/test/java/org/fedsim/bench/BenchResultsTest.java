@@ -112,7 +112,7 @@ class BenchResultsTest {
     assertEquals(Boolean.TRUE, met.met());
     assertEquals(170, met.measured(), 1e-9);
     assertEquals("goal: dense seed run ≥ 100× faster than the PyTorch peer: met (dense: 170.0× on the timed run "
-        + "after an untimed 25-round warm-up; the first (cold) run in a fresh JVM: 42.5×, not met)",
+        + "after untimed warm-up runs of 25 rounds; the first (cold) run in a fresh JVM: 42.5×, not met)",
         BenchTable.goalLine(met));
     BenchResults.Goal notMet = BenchResults.goals(List.of(denseRow(0.2, 0.4)), peer(17), null, List.of()).get(1);
     assertEquals(Boolean.FALSE, notMet.met());
@@ -152,12 +152,12 @@ class BenchResultsTest {
     assertTrue(text.contains("dl4j-tuned     | dl4j   |    8.000 |   16.000 |     3781.3 |     21.88 |    0.7100 |"),
         text);
     assertTrue(text.contains("pytorch-peer   | torch  |   17.000 |   16.000 |"), text);
-    assertTrue(text.contains("peer wall / fedsim wall = 170.0  (dense, engine dense, timed run after an untimed full "
-        + "warm-up run: 17.00 s / 0.100 s; X > 1 means fedsim is faster)"), text);
+    assertTrue(text.contains("peer wall / fedsim wall = 170.0  (dense, engine dense, timed run after untimed full "
+        + "warm-up runs: 17.00 s / 0.100 s; X > 1 means fedsim is faster)"), text);
     assertTrue(text.contains("peer wall / fedsim wall = 42.5  (dense, engine dense, first (cold) run in a fresh JVM: "
         + "17.00 s / 0.400 s)"), text);
     assertTrue(text.contains("peer wall / fedsim wall = 2.13  (dl4j-tuned, engine dl4j: 17.00 s / 8.000 s;"), text);
-    assertTrue(text.contains("warm-up: an untimed full run (25 rounds), the first (cold) run in this fresh JVM: "
+    assertTrue(text.contains("warm-up: untimed full runs (25 rounds each), the first (cold) run in this fresh JVM: "
         + "0.400 s, acc 0.7050"), text);
     assertTrue(text.contains("goal: fedsim seed run ≥ 2× faster than the PyTorch peer: met (dl4j-tuned: 2.13×)"), text);
     assertTrue(text.contains("goal: dense seed run ≥ 100× faster than the PyTorch peer: met"), text);

@@ -67,6 +67,8 @@ class BenchSetupTest {
     BenchOptions auto = new BenchOptions(Path.of("/d.csv"), Path.of("/s"), Path.of("/b"), Path.of("/p"), 25, 1,
         List.of(JvmConfig.dense()), true, true, 0, Duration.ofMinutes(1), List.of(), null, false);
     assertEquals(25, auto.warmupRounds(JvmConfig.dense(), false));
+    assertEquals(10, auto.warmupRuns(JvmConfig.dense()), "ten warm-up runs bring the dense JIT to steady state");
+    assertEquals(1, auto.warmupRuns(JvmConfig.tuned()));
     assertEquals(1, auto.warmupRounds(JvmConfig.dense(), true), "a sweep warms up with one round");
     assertEquals(1, auto.warmupRounds(JvmConfig.tuned(), false));
     assertEquals(1, auto.warmupRounds(JvmConfig.untuned(), true));
