@@ -79,6 +79,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  static final String ACCOUNTANT = "RDP (dp_accounting's 156 orders, exact series), improved conversion";
+
   /** Go on with an interrupted run from its last checkpoint, as it started (its resolved.conf). */
   private Integer resume() throws Exception {
     if (scenario != null || !sets.isEmpty() || seed != null || out != null) {
@@ -139,7 +141,9 @@ final class RunCommand implements Callable<Integer> {
           console.round(spec, round);
         }, state);
         writer.runFinished(ResultsWriter.RunSummary.of(run.label(), result.last(), tally[0],
-            wallBefore + result.wallSeconds()));
+            wallBefore + result.wallSeconds()).withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
+            result.stopReason()));
+        if (!result.stopReason().isEmpty()) System.out.println("[" + run.label() + "] " + result.stopReason());
         console.runFinished(result);
       }
     }

@@ -34,7 +34,14 @@ public final class ResultsWriter implements AutoCloseable {
 
   /** What summary.json says about one run. */
   public record RunSummary(String run, int rounds, double finalWeightedAccuracy, double finalWeightedAuc,
-      double finalMinSiteAccuracy, double wallSeconds, Participation participation, double simulatedClockMillis) {
+      double finalMinSiteAccuracy, double wallSeconds, Participation participation, double simulatedClockMillis,
+      double finalEpsilon, double delta, String accountant, String stopReason) {
+
+    /** The same summary with its privacy spend (largest cumulative ε of any site, at δ) and why it stopped early. */
+    public RunSummary withPrivacy(double delta, String accountant, String stopReason) {
+      return new RunSummary(run, rounds, finalWeightedAccuracy, finalWeightedAuc, finalMinSiteAccuracy, wallSeconds,
+          participation, simulatedClockMillis, finalEpsilon, delta, accountant, stopReason);
+    }
 
     /** The summary of a finished run from its rounds. */
     public static RunSummary of(String run, List<RunEvent.RoundCompleted> rounds, double wallSeconds) {
@@ -47,7 +54,7 @@ public final class ResultsWriter implements AutoCloseable {
     public static RunSummary of(String run, RunEvent.RoundCompleted last, Participation p, double wallSeconds) {
       SiteSummary all = SiteSummary.of(last.sites());
       return new RunSummary(run, last.round(), all.accuracy(), all.auc(), SiteSummary.minSiteAccuracy(last.sites()),
-          wallSeconds, p, last.clockMillis());
+          wallSeconds, p, last.clockMillis(), all.epsilon(), Double.NaN, "", "");
     }
   }
 
@@ -198,6 +205,12 @@ public final class ResultsWriter implements AutoCloseable {
       putNumber(n, "final_min_site_accuracy", s.finalMinSiteAccuracy());
       n.put("wall_seconds", Math.round(s.wallSeconds() * 1000) / 1000.0);
       n.put("simulated_clock_ms", Double.parseDouble(millis(s.simulatedClockMillis())));
+      if (!Double.isNaN(s.finalEpsilon())) {
+        n.put("final_epsilon", s.finalEpsilon());
+        n.put("delta", s.delta());
+        n.put("accountant", s.accountant());
+      }
+      if (s.stopReason() != null && !s.stopReason().isEmpty()) n.put("stopped", s.stopReason());
       ObjectNode p = n.putObject("participation");
       p.put("selected", s.participation().selected());
       p.put("aggregated", s.participation().aggregated());

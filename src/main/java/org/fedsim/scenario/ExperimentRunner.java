@@ -39,7 +39,8 @@ public final class ExperimentRunner implements AutoCloseable {
   }
 
   /** One finished run: every round's result and the wall time it took. */
-  public record RunResult(RunSpec run, Dataset dataset, List<RunEvent.RoundCompleted> rounds, double wallSeconds) {
+  public record RunResult(RunSpec run, Dataset dataset, List<RunEvent.RoundCompleted> rounds, double wallSeconds,
+      String stopReason) {
     public RunEvent.RoundCompleted last() {
       return rounds.get(rounds.size() - 1);
     }
@@ -95,8 +96,12 @@ public final class ExperimentRunner implements AutoCloseable {
       if (event instanceof RunEvent.RoundCompleted rc) {
         rounds.add(rc);
         listener.onRound(spec, rc);
-      } else if (event instanceof RunEvent.RunFinished) {
-        return new RunResult(spec, prepared.dataset(), List.copyOf(rounds), (System.nanoTime() - start) / 1e9);
+      } else if (event instanceof RunEvent.RunFinished f && rounds.isEmpty() && resumeFrom == null) {
+        throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
+            + " (privacy.target-epsilon is below what a single round costs)");
+      } else if (event instanceof RunEvent.RunFinished f) {
+        return new RunResult(spec, prepared.dataset(), List.copyOf(rounds), (System.nanoTime() - start) / 1e9,
+            f.stopReason());
       } else if (event instanceof Throwable t) {
         throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
       }

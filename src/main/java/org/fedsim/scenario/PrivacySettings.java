@@ -14,16 +14,23 @@ import org.fedsim.privacy.Calibration;
  * @param sensitivity L2 sensitivity the noise is calibrated to
  * @param noiseMultiplier central mode: noise std over the clipping norm
  * @param adaptive central mode: adaptive clipping, or null for a fixed norm
+ * @param targetEpsilon stop before the round that would take a site's cumulative ε past it (NaN: no target)
  */
 public record PrivacySettings(Mode mode, double epsilon, double delta, double clippingNorm, double sensitivity,
-    Calibration calibration, double noiseMultiplier, DpFedAvg.Adaptive adaptive) {
+    Calibration calibration, double noiseMultiplier, DpFedAvg.Adaptive adaptive, double targetEpsilon) {
 
   public enum Mode { NONE, LOCAL, CENTRAL }
 
   /** Local or no DP (no central keys). */
   public PrivacySettings(Mode mode, double epsilon, double delta, double clippingNorm, double sensitivity,
       Calibration calibration) {
-    this(mode, epsilon, delta, clippingNorm, sensitivity, calibration, Double.NaN, null);
+    this(mode, epsilon, delta, clippingNorm, sensitivity, calibration, Double.NaN, null, Double.NaN);
+  }
+
+  /** The same settings with a target ε. */
+  public PrivacySettings withTarget(double target) {
+    return new PrivacySettings(mode, epsilon, delta, clippingNorm, sensitivity, calibration, noiseMultiplier,
+        adaptive, target);
   }
 
   public static PrivacySettings none() {

@@ -25,6 +25,7 @@ import org.fedsim.privacy.LocalDp;
 import org.fedsim.protocol.HospitalProtocol;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.server.FlServer;
+import org.fedsim.server.PrivacyLedger;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerSettings;
 import org.fedsim.server.ServerState;
@@ -65,7 +66,7 @@ final class RunGuardian {
       };
       ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
           s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
-          s.timing().clock());
+          s.timing().clock(), mechanism(s, splits.size()), s.privacy().targetEpsilon());
       ctx.watch(ctx.spawn(FlServer.create(settings, sites, from, strategy(s, splits.size()), ctx.getSelf(),
           expected, s.events().schedule(), restarter), "server"));
       return Behaviors.receive(RunEvent.class)
@@ -87,12 +88,28 @@ final class RunGuardian {
     });
   }
 
+  /** How a round costs privacy: a Gaussian release per site (local), or one subsampled Gaussian (central). */
+  static PrivacyLedger.Mechanism mechanism(Scenario s, int sites) {
+    PrivacySettings p = s.privacy();
+    return switch (p.mode()) {
+      case NONE -> PrivacyLedger.Mechanism.none();
+      case LOCAL -> new PrivacyLedger.Mechanism(PrivacyLedger.Kind.LOCAL,
+          new LocalDp(p.clippingNorm(), p.sensitivity(), p.epsilon(), p.delta(), p.calibration()).sigma()
+              / p.sensitivity(), 1.0, p.delta());
+      case CENTRAL -> new PrivacyLedger.Mechanism(PrivacyLedger.Kind.CENTRAL, p.noiseMultiplier(),
+          expectedParticipants(s, sites) / (double) sites, p.delta());
+    };
+  }
+
+  static int expectedParticipants(Scenario s, int sites) {
+    return Math.min(sites, Math.max(s.minParticipants(), (int) Math.ceil(s.fraction() * sites - 1e-9)));
+  }
+
   /** FedAvg, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */
   static AggregationStrategy strategy(Scenario s, int sites) {
     PrivacySettings p = s.privacy();
     if (p.mode() != PrivacySettings.Mode.CENTRAL) return new FedAvg(s.weightByExamples());
-    int expected = Math.min(sites, Math.max(s.minParticipants(), (int) Math.ceil(s.fraction() * sites - 1e-9)));
-    return new DpFedAvg(p.clippingNorm(), p.noiseMultiplier(), expected, s.seed(), p.adaptive());
+    return new DpFedAvg(p.clippingNorm(), p.noiseMultiplier(), expectedParticipants(s, sites), s.seed(), p.adaptive());
   }
 
   /**

@@ -365,7 +365,7 @@ public final class ScenarioLoader {
             r.doubleIn("privacy.adaptive-clipping.learning-rate", 0, false, 100, true),
             countNoise);
       }
-      return new PrivacySettings(mode, Double.NaN, delta, clip, clip, calibration, z, adaptive);
+      return new PrivacySettings(mode, Double.NaN, delta, clip, clip, calibration, z, adaptive, targetEpsilon(r));
     }
     if (sensitivity != clip && !r.bool("privacy.allow-sensitivity-mismatch")) {
       throw new ScenarioException(r.where("privacy.sensitivity") + ": key 'privacy.sensitivity' (" + sensitivity
@@ -377,6 +377,13 @@ public final class ScenarioLoader {
       throw r.error("privacy.epsilon", "a number > 0, or none to switch the mechanism off");
     }
     double epsilon = r.doubleIn("privacy.epsilon", 0, false, Double.MAX_VALUE, true);
-    return new PrivacySettings(mode, epsilon, delta, clip, sensitivity, calibration);
+    return new PrivacySettings(mode, epsilon, delta, clip, sensitivity, calibration).withTarget(targetEpsilon(r));
+  }
+
+  private static double targetEpsilon(ConfigReader r) {
+    if (r.isString("privacy.target-epsilon") && r.string("privacy.target-epsilon").trim().equalsIgnoreCase("none")) {
+      return Double.NaN;
+    }
+    return r.doubleIn("privacy.target-epsilon", 0, false, Double.MAX_VALUE, true);
   }
 }

@@ -90,6 +90,7 @@ public final class FlServer {
       server.clockMillis = from.clockMillis();
       server.down.addAll(from.down());
       if (from.round() > 0) strategy.restore(from.strategyState());
+      server.ledger = PrivacyLedger.restore(settings.privacy(), from.privacyRdp());
       return server.startRound(from.round() + 1, from.global());
     }));
   }
@@ -110,6 +111,7 @@ public final class FlServer {
   /** Late updates to fold into the next round (late-updates = fold). */
   private List<ServerProtocol.LocalUpdate> foldedLate = new ArrayList<>();
   private double clockMillis;
+  private PrivacyLedger ledger;
 
   private FlServer(ActorContext<ServerProtocol.Command> context, TimerScheduler<ServerProtocol.Command> timers,
       ServerSettings settings, List<Site> sites, AggregationStrategy strategy, ActorRef<RunEvent> listener,
@@ -118,6 +120,7 @@ public final class FlServer {
     this.expectedMillis = Map.copyOf(expectedMillis);
     this.events = events;
     this.restarter = restarter;
+    this.ledger = PrivacyLedger.start(settings.privacy());
     for (Site site : sites) {
       live.put(site.name(), site.ref());
       context.watch(site.ref());
@@ -149,6 +152,14 @@ public final class FlServer {
     }
     if (eligible.isEmpty()) {
       context.getLog().warn("round {}: no site can take part", round);
+    }
+    List<String> names = eligible.stream().map(Site::name).toList();
+    if (ledger.wouldExceed(names, settings.targetEpsilon())) {
+      String why = String.format(java.util.Locale.ROOT,
+          "stopped before round %d: it would take a site's epsilon past the target %s", round, settings.targetEpsilon());
+      context.getLog().warn(why);
+      listener.tell(new RunEvent.RunFinished(round - 1, global, why));
+      return Behaviors.stopped();
     }
     int n = eligible.size();
     int[] chosen = n == 0 ? new int[0]
@@ -295,6 +306,9 @@ public final class FlServer {
         foldedLate.add(u);
       }
     }
+    List<String> released = new ArrayList<>();
+    for (Site site : r.selected) if (r.updates.containsKey(site.name())) released.add(site.name());
+    ledger = ledger.after(released, sites.stream().map(Site::name).toList(), quorumMet);
     ModelWeights next = quorumMet
         ? strategy.aggregate(r.number, accepted, r.global.values()).map(ModelWeights::new).orElse(r.global)
         : r.global;
@@ -363,10 +377,13 @@ public final class FlServer {
   private Behavior<ServerProtocol.Command> endRound(Round r) {
     timers.cancel(DEADLINE);
     List<SiteRound> lines = new ArrayList<>(sites.size());
-    for (Site site : sites) lines.add(r.line(site.name(), absentStatus(site.name(), r.number)));
+    for (Site site : sites) {
+      lines.add(r.line(site.name(), absentStatus(site.name(), r.number), ledger.epsilon(site.name())));
+    }
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();
     clockMillis += r.simulatedMillis;
-    ServerState state = new ServerState(r.number, r.next, foldedLate, clockMillis, List.copyOf(down), strategy.state());
+    ServerState state = new ServerState(r.number, r.next, foldedLate, clockMillis, List.copyOf(down), strategy.state(),
+        ledger.rdp());
     listener.tell(new RunEvent.RoundCompleted(r.number, settings.rounds(), r.selected.size(), accepted, lines,
         r.simulatedMillis, r.decision, state));
     if (r.number >= settings.rounds()) {
@@ -430,7 +447,7 @@ public final class FlServer {
       return false;
     }
 
-    SiteRound line(String site, SiteStatus whenNotSelected) {
+    SiteRound line(String site, SiteStatus whenNotSelected, double cumulativeEpsilon) {
       Outcome o = outcome.getOrDefault(site, new Outcome(whenNotSelected, "", null, Double.NaN));
       ServerProtocol.EvaluationReport e = evaluations.get(site);
       ServerProtocol.LocalUpdate u = o.update();
@@ -441,7 +458,7 @@ public final class FlServer {
           e == null ? Double.NaN : e.auc(),
           e == null ? Double.NaN : e.loss(),
           u == null ? Double.NaN : u.trainLoss(),
-          u == null ? Double.NaN : u.epsilon(),
+          cumulativeEpsilon,
           isSelected(site),
           o.aggregated(),
           o.simulatedMillis());

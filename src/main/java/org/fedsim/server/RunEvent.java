@@ -26,7 +26,7 @@ public interface RunEvent extends CborSerializable {
     public RoundCompleted(int round, int rounds, int selected, int accepted, List<SiteRound> sites,
         ModelWeights global) {
       this(round, rounds, selected, accepted, sites, 0, "aggregated",
-          new ServerState(round, global, List.of(), 0, List.of(), List.of()));
+          new ServerState(round, global, List.of(), 0, List.of(), List.of(), java.util.Map.of()));
     }
 
     /** The global model after this round. */
@@ -40,6 +40,13 @@ public interface RunEvent extends CborSerializable {
     }
   }
 
-  /** The run is over after {@code rounds} rounds. */
-  record RunFinished(int rounds, ModelWeights global) implements RunEvent {}
+  /**
+   * The run is over after {@code rounds} rounds; {@code stopReason} says why it stopped early (empty when it ran
+   * every round).
+   */
+  record RunFinished(int rounds, ModelWeights global, String stopReason) implements RunEvent {
+    public RunFinished(int rounds, ModelWeights global) {
+      this(rounds, global, "");
+    }
+  }
 }

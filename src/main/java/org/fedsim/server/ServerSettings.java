@@ -16,6 +16,8 @@ import org.fedsim.timing.ClockSettings;
  * @param seed master seed (selection and per-site shuffle seeds are derived from it)
  * @param policy deadline, quorum, over-selection, late updates, missed quorum
  * @param clock virtual (decide from simulated durations) or real (the deadline is a timer)
+ * @param privacy how a round costs privacy (for the cumulative ε of every site)
+ * @param targetEpsilon stop before a round that would take a site's ε past this (NaN: no target)
  */
 public record ServerSettings(
     int rounds,
@@ -27,7 +29,16 @@ public record ServerSettings(
     int batchSize,
     long seed,
     RoundPolicy policy,
-    ClockSettings clock) {
+    ClockSettings clock,
+    PrivacyLedger.Mechanism privacy,
+    double targetEpsilon) {
+
+  /** Without privacy accounting. */
+  public ServerSettings(int rounds, double fraction, int minParticipants, Duration roundTimeout,
+      Duration evaluationTimeout, int localEpochs, int batchSize, long seed, RoundPolicy policy, ClockSettings clock) {
+    this(rounds, fraction, minParticipants, roundTimeout, evaluationTimeout, localEpochs, batchSize, seed, policy,
+        clock, PrivacyLedger.Mechanism.none(), Double.NaN);
+  }
 
   /** Lenient round policy on the virtual clock. */
   public ServerSettings(int rounds, double fraction, int minParticipants, Duration roundTimeout,

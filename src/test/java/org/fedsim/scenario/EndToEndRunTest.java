@@ -71,7 +71,11 @@ class EndToEndRunTest {
     String all = lines.stream().filter(l -> l.startsWith("seed=1,2,ALL,")).findFirst().orElseThrow();
     String[] f = all.split(",", -1);
     assertEquals("7", f[3], "7 participants");
-    assertEquals("10", f[9], "local DP epsilon per round");
+    // the epsilon column is cumulative: 2 releases of the classic Gaussian at per-round ε = 10, composed in RDP
+    double z = org.fedsim.privacy.GaussianCalibration.sigmaClassic(10, 1e-5, 1.0);
+    double expected = org.fedsim.privacy.RdpAccountant.compose(1.0, z, 2).epsilon(1e-5).epsilon();
+    assertEquals(expected, Double.parseDouble(f[9]), 1e-9 * expected, "cumulative epsilon after 2 rounds");
+    assertTrue(expected > 10 && expected < 20, "RDP composes to less than 2 x 10: " + expected);
     double acc = Double.parseDouble(f[6]);
     assertTrue(acc > 0.3 && acc < 1, "weighted accuracy " + acc);
     assertTrue(Files.exists(tmp.resolve("summary.json")));
