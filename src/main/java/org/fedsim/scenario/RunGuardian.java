@@ -43,8 +43,20 @@ final class RunGuardian {
 
   static Behavior<RunEvent> create(Scenario s, List<SiteSplit> splits, int inputs, ServerState from,
       Consumer<Object> sink) {
-    ModelWeights initial = from.global();
     return Behaviors.setup(ctx -> {
+      try {
+        return wire(ctx, s, splits, inputs, from, sink);
+      } catch (RuntimeException e) { // bad settings found while wiring: fail the run now, not at a deadline
+        sink.accept(e);
+        return Behaviors.stopped();
+      }
+    });
+  }
+
+  private static Behavior<RunEvent> wire(ActorContext<RunEvent> ctx, Scenario s, List<SiteSplit> splits, int inputs,
+      ServerState from, Consumer<Object> sink) {
+    {
+      ModelWeights initial = from.global();
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values());
       List<FlServer.Site> sites = new ArrayList<>();
@@ -85,7 +97,7 @@ final class RunGuardian {
           })
           .onSignal(Terminated.class, stopped -> Behaviors.same()) // a scripted crash: the server counts it
           .build();
-    });
+    }
   }
 
   /** How a round costs privacy: a Gaussian release per site (local), or one subsampled Gaussian (central). */
