@@ -84,6 +84,7 @@ public final class ExperimentRunner implements AutoCloseable {
     // DL4J's initialisation for the seed, whatever the engine: what makes the engines' numbers comparable
     ModelWeights initial =
         new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
+    warnIfDeltaTooLarge(s, prepared.splits());
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     long start = System.nanoTime();
     ServerState from = resumeFrom != null ? resumeFrom : ServerState.initial(initial);
@@ -104,6 +105,18 @@ public final class ExperimentRunner implements AutoCloseable {
             f.stopReason());
       } else if (event instanceof Throwable t) {
         throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
+      }
+    }
+  }
+
+  /** δ should be well below 1/n: a δ of 1/n allows a mechanism that publishes one record outright. */
+  private static void warnIfDeltaTooLarge(Scenario s, List<SiteSplit> splits) {
+    if (!s.privacy().enabled()) return;
+    for (SiteSplit split : splits) {
+      int n = split.train().size();
+      if (n > 0 && s.privacy().delta() >= 1.0 / n) {
+        log.warn("privacy.delta = {} is not below 1/n = {} for site {} ({} training rows): such a delta permits "
+            + "releasing a record outright", s.privacy().delta(), 1.0 / n, split.site(), n);
       }
     }
   }
