@@ -118,4 +118,27 @@ class EndToEndRunTest {
     String row = lines.stream().filter(l -> l.startsWith("seed=1," + round + "," + site + ",")).findFirst().orElseThrow();
     return row.split(",", -1)[10];
   }
+
+  @Test
+  void aTargetEpsilonStopsTheRunBeforeTheRoundThatWouldExceedIt() {
+    ScenarioLoader.Loaded loaded = small("rounds = 6", "model.engine = dense", "privacy.mode = local",
+        "privacy.epsilon = 1", "privacy.target-epsilon = 1.5");
+    double z = org.fedsim.privacy.GaussianCalibration.sigmaClassic(1, 1e-5, 1.0);
+    int allowed = 0;
+    while (org.fedsim.privacy.RdpAccountant.compose(1.0, z, allowed + 1).epsilon(1e-5).epsilon() <= 1.5) allowed++;
+    assertTrue(allowed >= 1 && allowed < 6, "rounds within the target: " + allowed);
+    ExperimentRunner.RunResult r = runner.run(loaded.runs().get(0), (spec, round) -> { });
+    assertEquals(allowed, r.rounds().size());
+    assertTrue(r.stopReason().contains("target"), r.stopReason());
+    assertTrue(org.fedsim.metrics.SiteSummary.of(r.last().sites()).epsilon() <= 1.5);
+  }
+
+  @Test
+  void centralDpGivesEverySiteTheSameAccountedEpsilon() {
+    ScenarioLoader.Loaded loaded = small("rounds = 3", "model.engine = dense", "privacy.mode = central",
+        "privacy.noise-multiplier = 2.0");
+    ExperimentRunner.RunResult r = runner.run(loaded.runs().get(0), (spec, round) -> { });
+    double expected = org.fedsim.privacy.RdpAccountant.compose(1.0, 2.0, 3).epsilon(1e-5).epsilon();
+    for (var site : r.last().sites()) assertEquals(expected, site.epsilon(), 1e-9 * expected, site.site());
+  }
 }
