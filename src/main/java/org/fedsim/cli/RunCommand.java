@@ -122,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         double wallBefore = 0;
         if (from != null && run.label().equals(from.run())) {
           if (from.state().round() >= run.scenario().rounds()) { // it had finished; only its summary was missing
-            writer.runFinished(from.sofar());
+            writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT, ""));
             continue;
           }
           state = from.state();
@@ -140,6 +140,11 @@ final class RunCommand implements Callable<Integer> {
           writer.checkpoint(loaded.name(), round, spec.label(), tally[0], wall0 + (System.nanoTime() - start) / 1e9);
           console.round(spec, round);
         }, state);
+        if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
+          writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
+              result.stopReason()));
+          continue;
+        }
         writer.runFinished(ResultsWriter.RunSummary.of(run.label(), result.last(), tally[0],
             wallBefore + result.wallSeconds()).withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
             result.stopReason()));

@@ -181,9 +181,10 @@ public final class ResultsWriter implements AutoCloseable {
   public void finish(String scenario, String resolvedConf) {
     try {
       csv.close();
-      Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // metrics.csv last: its presence is what says "finished" (and what --resume refuses)
       writeAtomically(dir.resolve("summary.json"), summaryJson(scenario));
       writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
+      Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
       finished = true;
     } catch (IOException e) {

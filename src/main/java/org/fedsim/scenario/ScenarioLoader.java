@@ -192,7 +192,7 @@ public final class ScenarioLoader {
     ModelFactory.unsupported(engine, model).ifPresent(u -> {
       throw refusal(r, engine, u);
     });
-    return new Scenario(
+    return checkCombinations(r, new Scenario(
         r.string("name"),
         seed,
         rounds,
@@ -212,7 +212,22 @@ public final class ScenarioLoader {
         privacy(r),
         timing(r),
         policy(r),
-        events(r));
+        events(r)));
+  }
+
+  /** Settings that are each valid but cannot go together. */
+  private static Scenario checkCombinations(ConfigReader r, Scenario s) {
+    if (s.privacy().mode() == PrivacySettings.Mode.CENTRAL) {
+      if (s.policy().lateUpdates() == RoundPolicy.LateUpdates.FOLD) {
+        throw new ScenarioException(r.where("round-policy.late-updates") + ": key 'round-policy.late-updates': fold "
+            + "is not accounted under privacy.mode = central (a site could move a round by 2C); use discard");
+      }
+      if (s.policy().overSelection() > 1) {
+        throw new ScenarioException(r.where("round-policy.over-selection") + ": key 'round-policy.over-selection' > 1 "
+            + "is not accounted under privacy.mode = central (the sampling rate would be higher than accounted)");
+      }
+    }
+    return s;
   }
 
   private static final java.util.Set<String> EVENT_KEYS = java.util.Set.of("round", "site", "action", "rounds", "factor");

@@ -3,6 +3,7 @@ package org.fedsim.server;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.ChildFailed;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -153,14 +154,6 @@ public final class FlServer {
     if (eligible.isEmpty()) {
       context.getLog().warn("round {}: no site can take part", round);
     }
-    List<String> names = eligible.stream().map(Site::name).toList();
-    if (ledger.wouldExceed(names, settings.targetEpsilon())) {
-      String why = String.format(java.util.Locale.ROOT,
-          "stopped before round %d: it would take a site's epsilon past the target %s", round, settings.targetEpsilon());
-      context.getLog().warn(why);
-      listener.tell(new RunEvent.RunFinished(round - 1, global, why));
-      return Behaviors.stopped();
-    }
     int n = eligible.size();
     int[] chosen = n == 0 ? new int[0]
         : ParticipantSelector.select(n, settings.fraction(), settings.minParticipants(), settings.seed(), round);
@@ -171,6 +164,15 @@ public final class FlServer {
     }
     List<Site> selected = new ArrayList<>(chosen.length);
     for (int i : chosen) selected.add(eligible.get(i));
+    // local DP charges the sites that will release; central DP charges everyone alike
+    List<Site> charged = settings.privacy().kind() == PrivacyLedger.Kind.CENTRAL ? eligible : selected;
+    if (ledger.wouldExceed(charged.stream().map(Site::name).toList(), settings.targetEpsilon())) {
+      String why = String.format(java.util.Locale.ROOT,
+          "stopped before round %d: it would take a site's epsilon past the target %s", round, settings.targetEpsilon());
+      context.getLog().warn(why);
+      listener.tell(new RunEvent.RunFinished(round - 1, global, why));
+      return Behaviors.stopped();
+    }
     for (Site site : selected) {
       TrainingPlan plan = new TrainingPlan(settings.localEpochs(), settings.batchSize(),
           Seeds.derive(settings.seed(), Seeds.Purpose.SHUFFLE, Seeds.of(site.name()), round));
@@ -204,8 +206,14 @@ public final class FlServer {
         .onMessage(TrainingDeadline.class, d -> d.round() == r.number ? endTraining(r, true) : Behaviors.same())
         .onMessage(ServerProtocol.EvaluationReport.class, e -> dropStale(e.round(), e.site(), "evaluation"))
         .onMessage(EvaluationDeadline.class, d -> Behaviors.same())
+        .onSignal(ChildFailed.class, FlServer::failed)
         .onSignal(Terminated.class, t -> onSiteStopped(r, t.getRef(), true))
         .build();
+  }
+
+  /** A restarted site (a child) failed: a bug, not a scripted crash; fail the run. */
+  private static Behavior<ServerProtocol.Command> failed(ChildFailed f) {
+    throw new IllegalStateException("site actor " + f.getRef().path().name() + " failed: " + f.getCause(), f.getCause());
   }
 
   /** A site's actor stopped (a crash): it is down until restarted; a round waiting for it stops waiting. */
@@ -293,8 +301,8 @@ public final class FlServer {
       accepted.add(new ClientUpdate(u.site() + "@" + u.round(), u.weights().values(), u.numExamples(),
           policy().stalenessWeight()));
     }
-    foldedLate = new ArrayList<>();
     boolean quorumMet = onTime.size() >= policy().quorum();
+    if (quorumMet) foldedLate = new ArrayList<>(); // a skipped round keeps them for the next
     if (!quorumMet) decision = "skipped:quorum-missed";
     for (ServerProtocol.LocalUpdate u : valid) {
       boolean inTime = onTime.contains(u);
@@ -358,10 +366,16 @@ public final class FlServer {
   private Behavior<ServerProtocol.Command> evaluating(Round r) {
     return Behaviors.receive(ServerProtocol.Command.class)
         .onMessage(ServerProtocol.EvaluationReport.class, e -> onEvaluation(r, e))
-        .onMessage(EvaluationDeadline.class, d -> d.round() == r.number ? endRound(r) : Behaviors.same())
+        .onMessage(EvaluationDeadline.class, d -> {
+          if (d.round() != r.number) return Behaviors.same();
+          context.getLog().warn("round {}: evaluation timeout; no report from {}", r.number,
+              r.evaluators.stream().filter(e -> !r.evaluations.containsKey(e)).toList());
+          return endRound(r);
+        })
         .onMessage(ServerProtocol.LocalUpdate.class, u -> dropStale(u.round(), u.site(), "update"))
         .onMessage(TrainingDeadline.class, d -> Behaviors.same())
         .onMessage(ServerProtocol.NoUpdate.class, a -> dropStale(a.round(), a.site(), "absence"))
+        .onSignal(ChildFailed.class, FlServer::failed)
         .onSignal(Terminated.class, t -> onSiteStopped(r, t.getRef(), false))
         .build();
   }
