@@ -2,6 +2,7 @@ package org.fedsim.model;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.fedsim.data.SiteData;
 import org.fedsim.protocol.TrainingPlan;
 
@@ -51,6 +52,11 @@ public final class DenseModel implements LocalModel {
     this.net = net;
     this.params = new float[net.numParams];
     setParams(params);
+  }
+
+  /** A network of {@code settings}' shape trained with DP-SGD (or plainly if {@code dpSgd} is null). */
+  public DenseModel(ModelSettings settings, int inputs, float[] params, DpSgd dpSgd) {
+    this(new DenseNet(settings, inputs, dpSgd), params);
   }
 
   /**
@@ -103,6 +109,7 @@ public final class DenseModel implements LocalModel {
     int n = train.size();
     if (n == 0) return Double.NaN;
     checkWidth(train);
+    if (net.dpSgd != null) return fitDpSgd(train, plan);
     float[][] rows = train.features();
     int[] labels = train.labels();
     MinibatchOrder minibatches = new MinibatchOrder(n, plan);
@@ -129,6 +136,79 @@ public final class DenseModel implements LocalModel {
       }
     }
     return lastEpochLoss / lastEpochBatches;
+  }
+
+  /**
+   * DP-SGD (Abadi et al. 2016): per step, each row is in the minibatch with probability q = batch / n (Poisson
+   * sampling); each sampled row's gradient is computed alone and clipped to L2 norm C over all parameters; the
+   * clipped gradients are summed, N(0, (σC)²) noise is added to each coordinate, and the optimizer steps on that sum
+   * divided by the expected batch size (q n = batch). ⌈n / batch⌉ steps per epoch. Returns the mean per-example loss
+   * over the last epoch's sampled rows (NaN if none was sampled).
+   */
+  private double fitDpSgd(SiteData train, TrainingPlan plan) {
+    DpSgd dpSgd = net.dpSgd;
+    int n = train.size();
+    float[][] rows = train.features();
+    int[] labels = train.labels();
+    int batch = Math.min(plan.batchSize(), n);
+    double q = batch / (double) n;
+    int stepsPerEpoch = (n + batch - 1) / batch;
+    double clip = dpSgd.clippingNorm();
+    double noiseStd = dpSgd.noiseMultiplier() * clip;
+    SplittableRandom rng = new SplittableRandom(plan.shuffleSeed() ^ (dpSgd.seed() * 0x9E3779B97F4A7C15L));
+    DenseWorkspace ws = DenseWorkspace.forThread(net, 1);
+    ws.resetOptimizer();
+    double[] noisy = new double[net.numParams];
+    int[] one = new int[1];
+    int iteration = 0;
+    double lastEpochLoss = 0;
+    long lastEpochExamples = 0;
+    for (int epoch = 0; epoch < plan.localEpochs(); epoch++) {
+      boolean last = epoch == plan.localEpochs() - 1;
+      for (int step = 0; step < stepsPerEpoch; step++) {
+        Arrays.fill(noisy, 0.0);
+        for (int i = 0; i < n; i++) {
+          if (!(rng.nextDouble() < q)) continue;
+          one[0] = i;
+          double loss = exampleGradient(rows, labels, one, ws, last);
+          addClipped(ws.gradSum, clip, noisy);
+          if (last) {
+            lastEpochLoss += loss;
+            lastEpochExamples++;
+          }
+        }
+        if (noiseStd > 0) for (int p = 0; p < noisy.length; p++) noisy[p] += noiseStd * rng.nextGaussian();
+        System.arraycopy(noisy, 0, ws.gradSum, 0, noisy.length);
+        update(batch, iteration++, ws);
+      }
+    }
+    return lastEpochExamples == 0 ? Double.NaN : lastEpochLoss / lastEpochExamples;
+  }
+
+  /** Row {@code one[0]}'s gradient into ws.gradSum (a minibatch of one); its loss if {@code withLoss}. */
+  private double exampleGradient(float[][] rows, int[] labels, int[] one, DenseWorkspace ws, boolean withLoss) {
+    gather(rows, one, 0, 1, ws);
+    forward(1, ws);
+    double loss = outputDelta(labels, one, 0, 1, ws, withLoss);
+    backward(1, ws);
+    return loss;
+  }
+
+  /** {@code into += g · min(1, clip / ‖g‖)}: g clipped to L2 norm {@code clip}. Returns ‖g‖ before clipping. */
+  static double addClipped(double[] g, double clip, double[] into) {
+    double squares = 0;
+    for (double x : g) squares += x * x;
+    double norm = Math.sqrt(squares);
+    double scale = norm > clip ? clip / norm : 1.0;
+    for (int p = 0; p < g.length; p++) into[p] += g[p] * scale;
+    return norm;
+  }
+
+  /** Test hook: row {@code row}'s own (unclipped) gradient at the current parameters, as DP-SGD computes it. */
+  double[] exampleGradient(SiteData data, int row) {
+    DenseWorkspace ws = DenseWorkspace.forThread(net, 1);
+    exampleGradient(data.features(), data.labels(), new int[] {row}, ws, false);
+    return ws.gradSum.clone();
   }
 
   @Override

@@ -22,8 +22,15 @@ final class DenseNet {
   final ModelSettings.Optimizer optimizer;
   final float learningRate;
   final float momentum;
+  /** How the run's hospitals train: DP-SGD, or null for plain minibatch training (see {@link DenseModel}). */
+  final DpSgd dpSgd;
 
   DenseNet(ModelSettings s, int inputs) {
+    this(s, inputs, null);
+  }
+
+  DenseNet(ModelSettings s, int inputs, DpSgd dpSgd) {
+    this.dpSgd = dpSgd;
     if (inputs < 1) throw new IllegalArgumentException("a network needs at least one input, got " + inputs);
     DenseModel.unsupported(s).ifPresent(u -> {
       throw new IllegalArgumentException("the dense engine cannot compute " + u.what() + " (" + u.key() + ")");
@@ -61,6 +68,7 @@ final class DenseNet {
 
   @Override
   public String toString() {
-    return "DenseNet" + Arrays.toString(widths) + "[" + hidden + ", " + loss + ", " + optimizer + "]";
+    return "DenseNet" + Arrays.toString(widths) + "[" + hidden + ", " + loss + ", " + optimizer
+        + (dpSgd == null ? "" : ", " + dpSgd) + "]";
   }
 }

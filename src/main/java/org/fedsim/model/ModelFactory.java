@@ -74,6 +74,18 @@ public final class ModelFactory {
    * dense engine's models share one immutable network description.
    */
   public static Supplier<LocalModel> models(Engine engine, ModelSettings settings, int inputs, float[] initial) {
+    return models(engine, settings, inputs, initial, null);
+  }
+
+  /**
+   * As {@link #models(Engine, ModelSettings, int, float[])}, training with DP-SGD when {@code dpSgd} is not null
+   * (the dense engine only: the scenario loader refuses it on DL4J).
+   */
+  public static Supplier<LocalModel> models(Engine engine, ModelSettings settings, int inputs, float[] initial,
+      DpSgd dpSgd) {
+    if (dpSgd != null && engine != Engine.DENSE) {
+      throw new IllegalArgumentException("DP-SGD is implemented by the dense engine only, not " + key(engine));
+    }
     float[] start = initial.clone();
     if (start.length != settings.numParams(inputs)) {
       throw new IllegalArgumentException("expected " + settings.numParams(inputs) + " initial parameters, got "
@@ -82,7 +94,7 @@ public final class ModelFactory {
     return switch (engine) {
       case DL4J -> () -> new Dl4jModel(settings, inputs, start);
       case DENSE -> {
-        DenseNet net = new DenseNet(settings, inputs);
+        DenseNet net = new DenseNet(settings, inputs, dpSgd);
         yield () -> new DenseModel(net, start);
       }
     };

@@ -20,6 +20,7 @@ import org.fedsim.data.SiteSplit;
 import org.fedsim.hospital.DpFilter;
 import org.fedsim.hospital.Hospital;
 import org.fedsim.model.LocalModel;
+import org.fedsim.model.DpSgd;
 import org.fedsim.model.ModelFactory;
 import org.fedsim.privacy.LocalDp;
 import org.fedsim.protocol.HospitalProtocol;
@@ -58,7 +59,8 @@ final class RunGuardian {
     {
       ModelWeights initial = from.global();
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
-      Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values());
+      Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values(),
+          s.privacy().dpSgd() ? new DpSgd(s.privacy().clippingNorm(), s.privacy().noiseMultiplier(), s.seed()) : null);
       List<FlServer.Site> sites = new ArrayList<>();
       s.events().checkSites(splits.stream().map(SiteSplit::site).toList());
       TimingModel timing = new TimingModel(s.timing().defaults(), s.timing().sites(), s.seed(), s.events().schedule());
@@ -78,7 +80,7 @@ final class RunGuardian {
       };
       ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
           s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
-          s.timing().clock(), mechanism(s, splits.size()), s.privacy().targetEpsilon());
+          s.timing().clock(), mechanism(s, splits), s.privacy().targetEpsilon());
       ctx.watch(ctx.spawn(FlServer.create(settings, sites, from, strategy(s, splits.size()), ctx.getSelf(),
           expected, s.events().schedule(), restarter), "server"));
       return Behaviors.receive(RunEvent.class)
@@ -101,7 +103,8 @@ final class RunGuardian {
   }
 
   /** How a round costs privacy: a Gaussian release per site (local), or one subsampled Gaussian (central). */
-  static PrivacyLedger.Mechanism mechanism(Scenario s, int sites) {
+  static PrivacyLedger.Mechanism mechanism(Scenario s, List<SiteSplit> splits) {
+    int sites = splits.size();
     PrivacySettings p = s.privacy();
     return switch (p.mode()) {
       case NONE -> PrivacyLedger.Mechanism.none();
@@ -110,6 +113,12 @@ final class RunGuardian {
               / p.sensitivity(), 1.0, p.delta());
       case CENTRAL -> new PrivacyLedger.Mechanism(PrivacyLedger.Kind.CENTRAL, p.noiseMultiplier(),
           expectedParticipants(s, sites) / (double) sites, p.delta());
+      case DP_SGD -> {
+        Map<String, Integer> rows = new HashMap<>();
+        for (SiteSplit split : splits) rows.put(split.site(), split.train().size());
+        yield PrivacyLedger.Mechanism.dpSgd(p.noiseMultiplier(), p.delta(), rows, s.model().batchSize(),
+            s.model().localEpochs());
+      }
     };
   }
 

@@ -192,6 +192,12 @@ public final class ScenarioLoader {
     ModelFactory.unsupported(engine, model).ifPresent(u -> {
       throw refusal(r, engine, u);
     });
+    PrivacySettings privacy = privacy(r);
+    if (privacy.dpSgd() && engine != Engine.DENSE) {
+      throw new ScenarioException(r.where("privacy.mode") + ": privacy.mode = dp-sgd (per-example clipping inside "
+          + "local training) is only implemented by the dense engine, but model.engine = " + ConfigReader.key(engine)
+          + " (" + r.where("model.engine") + "). Set model.engine = dense, or another privacy.mode");
+    }
     return checkCombinations(r, new Scenario(
         r.string("name"),
         seed,
@@ -209,7 +215,7 @@ public final class ScenarioLoader {
         r.intAtLeast("selection.min-participants", 1),
         r.positiveDuration("timing.round-timeout"),
         r.positiveDuration("timing.evaluation-timeout"),
-        privacy(r),
+        privacy,
         timing(r),
         policy(r),
         events(r)));
@@ -370,6 +376,10 @@ public final class ScenarioLoader {
         && r.string("privacy.sensitivity").trim().equals("clipping-norm")
         ? clip : r.doubleIn("privacy.sensitivity", 0, false, Double.MAX_VALUE, true);
     Calibration calibration = r.enumValue("privacy.calibration", Calibration.class);
+    if (mode == PrivacySettings.Mode.DP_SGD) {
+      double z = r.doubleIn("privacy.noise-multiplier", 0, true, 1e6, true);
+      return new PrivacySettings(mode, Double.NaN, delta, clip, clip, calibration, z, null, targetEpsilon(r));
+    }
     if (mode == PrivacySettings.Mode.CENTRAL) {
       double z = r.doubleIn("privacy.noise-multiplier", 0, true, 1e6, true);
       DpFedAvg.Adaptive adaptive = null;

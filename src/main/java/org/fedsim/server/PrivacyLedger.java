@@ -14,10 +14,29 @@ import org.fedsim.privacy.RdpAccountant;
  */
 public final class PrivacyLedger {
   /** How a round costs privacy. */
-  public enum Kind { NONE, LOCAL, CENTRAL }
+  public enum Kind { NONE, LOCAL, CENTRAL, DP_SGD }
 
-  /** The mechanism: kind, noise multiplier per release, sampling rate (central), δ. */
-  public record Mechanism(Kind kind, double noiseMultiplier, double samplingRate, double delta) {
+  /**
+   * The mechanism: kind, noise multiplier per release, sampling rate (central), δ; for DP-SGD also each site's
+   * number of training rows, the batch size and the local epochs (a site's round is epochs × ⌈n/batch⌉ steps of
+   * the Poisson-subsampled Gaussian with q = batch / n).
+   */
+  public record Mechanism(Kind kind, double noiseMultiplier, double samplingRate, double delta,
+      Map<String, Integer> trainingRows, int batchSize, int localEpochs) {
+    public Mechanism {
+      trainingRows = Map.copyOf(trainingRows);
+    }
+
+    public Mechanism(Kind kind, double noiseMultiplier, double samplingRate, double delta) {
+      this(kind, noiseMultiplier, samplingRate, delta, Map.of(), 0, 0);
+    }
+
+    /** DP-SGD inside each site's training. */
+    public static Mechanism dpSgd(double noiseMultiplier, double delta, Map<String, Integer> trainingRows,
+        int batchSize, int localEpochs) {
+      return new Mechanism(Kind.DP_SGD, noiseMultiplier, Double.NaN, delta, trainingRows, batchSize, localEpochs);
+    }
+
     public static Mechanism none() {
       return new Mechanism(Kind.NONE, 0, 0, Double.NaN);
     }
@@ -45,10 +64,21 @@ public final class PrivacyLedger {
     Map<String, RdpAccountant> next = new TreeMap<>(sites);
     if (mechanism.kind() == Kind.LOCAL) {
       for (String s : released) next.put(s, account(s).step(1.0, mechanism.noiseMultiplier()));
+    } else if (mechanism.kind() == Kind.DP_SGD) {
+      for (String s : released) next.put(s, dpSgdRound(account(s), s));
     } else if (aggregated) {
       for (String s : allSites) next.put(s, account(s).step(mechanism.samplingRate(), mechanism.noiseMultiplier()));
     }
     return new PrivacyLedger(mechanism, next);
+  }
+
+  /** One round of a site's DP-SGD: epochs × ⌈n/batch⌉ subsampled Gaussian steps with q = batch / n. */
+  private RdpAccountant dpSgdRound(RdpAccountant a, String site) {
+    Integer n = mechanism.trainingRows().get(site);
+    if (n == null || n == 0) return a;
+    int batch = Math.min(mechanism.batchSize(), n);
+    long steps = (long) mechanism.localEpochs() * ((n + batch - 1) / batch);
+    return a.steps(batch / (double) n, mechanism.noiseMultiplier(), steps);
   }
 
   private RdpAccountant account(String site) {

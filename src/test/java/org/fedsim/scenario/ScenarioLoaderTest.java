@@ -553,6 +553,23 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void dpSgdIsRefusedOnDl4jNamingTheModeAndTheEngine() throws IOException {
+    Path f = write("dpsgd-dl4j.conf", "model.engine = dl4j\nprivacy.mode = dp-sgd\n");
+    assertMentions(loadFails(f), "privacy.mode = dp-sgd", "model.engine = dl4j", "model.engine = dense");
+  }
+
+  @Test
+  void dpSgdLoadsOnTheDenseEngine() throws IOException {
+    Path f = write("dpsgd.conf", "model.engine = dense\nprivacy { mode = dp-sgd, noise-multiplier = 1.5, "
+        + "clipping-norm = 0.5, target-epsilon = 3 }\n");
+    Scenario s = only(load(f));
+    assertEquals(PrivacySettings.Mode.DP_SGD, s.privacy().mode());
+    assertEquals(1.5, s.privacy().noiseMultiplier());
+    assertEquals(0.5, s.privacy().clippingNorm());
+    assertEquals(3.0, s.privacy().targetEpsilon());
+  }
+
+  @Test
   void renderKeepsTheEngineAndTheMomentum() throws IOException {
     Path f = write("rt.conf", "model { engine = dense, optimizer = nesterovs, momentum = 0.7 }\n");
     ScenarioLoader.Loaded loaded = load(f);
