@@ -237,7 +237,8 @@ public final class FlServer {
   }
 
   private Behavior<ServerProtocol.Command> onUpdate(Round r, ServerProtocol.LocalUpdate u) {
-    if (u.round() != r.number || !r.isSelected(u.site()) || r.answered(u.site())) {
+    if (u.round() != r.number) return lateRelease(u);
+    if (!r.isSelected(u.site()) || r.answered(u.site())) {
       return dropStale(u.round(), u.site(), "update");
     }
     r.updates.put(u.site(), u);
@@ -252,6 +253,15 @@ public final class FlServer {
     }
     r.absences.put(a.site(), a);
     return r.allAnswered() ? endTraining(r, false) : Behaviors.same();
+  }
+
+  /**
+   * An update that came after its round was decided (real clock, or after the real-time guard): it is not used,
+   * but its hospital released it, so local and DP-SGD privacy charge it.
+   */
+  private Behavior<ServerProtocol.Command> lateRelease(ServerProtocol.LocalUpdate u) {
+    ledger = ledger.after(List.of(u.site()), sites.stream().map(Site::name).toList(), false);
+    return dropStale(u.round(), u.site(), "update");
   }
 
   private Behavior<ServerProtocol.Command> dropStale(int round, String site, String what) {
@@ -372,7 +382,7 @@ public final class FlServer {
               r.evaluators.stream().filter(e -> !r.evaluations.containsKey(e)).toList());
           return endRound(r);
         })
-        .onMessage(ServerProtocol.LocalUpdate.class, u -> dropStale(u.round(), u.site(), "update"))
+        .onMessage(ServerProtocol.LocalUpdate.class, this::lateRelease)
         .onMessage(TrainingDeadline.class, d -> Behaviors.same())
         .onMessage(ServerProtocol.NoUpdate.class, a -> dropStale(a.round(), a.site(), "absence"))
         .onSignal(ChildFailed.class, FlServer::failed)

@@ -183,4 +183,32 @@ class FlServerPolicyTest {
     assertEquals(SiteStatus.DROPOUT, r.sites().get(1).status());
     assertArrayEquals(new float[] {1f}, r.global().values());
   }
+
+  @Test
+  void onTheRealClockAnUpdateArrivingAfterTheDeadlineIsStillChargedToItsSite() {
+    PrivacyLedger.Mechanism local = new PrivacyLedger.Mechanism(PrivacyLedger.Kind.LOCAL, 5.0, 1.0, 1e-5);
+    List<TestProbe<HospitalProtocol.Command>> probes = new ArrayList<>();
+    List<FlServer.Site> sites = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      TestProbe<HospitalProtocol.Command> p = testKit.createTestProbe();
+      probes.add(p);
+      sites.add(new FlServer.Site("S" + i, p.ref()));
+    }
+    TestProbe<RunEvent> listener = testKit.createTestProbe();
+    ServerSettings s = new ServerSettings(2, 1.0, 1, GUARD, GUARD, 1, 8, 3,
+        policy(1000, 1, 1, RoundPolicy.LateUpdates.DISCARD, RoundPolicy.QuorumMissed.SKIP),
+        new ClockSettings(ClockSettings.Mode.REAL, 1.0), local, Double.NaN);
+    testKit.spawn(FlServer.create(s, sites, ZERO, new FedAvg(true), listener.ref(), Map.of()));
+    Fed f = new Fed(probes, listener);
+    update(f.train(0), "S0", 1f, 0);
+    HospitalProtocol.TrainRequest slow = f.train(1);
+    time.timePasses(Duration.ofMillis(1000));
+    update(slow, "S1", 9f, 0); // released by its hospital, after the deadline: not used, but spent
+    f.evaluateAll();
+    RunEvent.RoundCompleted r1 = f.round();
+    assertEquals(SiteStatus.DROPOUT, r1.sites().get(1).status());
+    double once = org.fedsim.privacy.RdpAccountant.compose(1.0, 5.0, 1).epsilon(1e-5).epsilon();
+    assertEquals(once, r1.sites().get(0).epsilon(), 1e-9);
+    assertEquals(once, r1.sites().get(1).epsilon(), 1e-9, "S1's late release is charged");
+  }
 }
