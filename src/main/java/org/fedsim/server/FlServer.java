@@ -49,6 +49,8 @@ public final class FlServer {
 
   private record EvaluationDeadline(int round) implements ServerProtocol.Command, NoSerializationVerificationNeeded {}
 
+  private record NobodyToWaitFor(int round) implements ServerProtocol.Command, NoSerializationVerificationNeeded {}
+
   private static final Object DEADLINE = "deadline";
 
   public static Behavior<ServerProtocol.Command> create(
@@ -179,7 +181,9 @@ public final class FlServer {
       site.ref().tell(new HospitalProtocol.TrainRequest(round, global, plan, context.getSelf()));
     }
     Round r = new Round(round, global, selected, target, deadlineMillis(selected));
-    if (selected.isEmpty()) return endTraining(r, false);
+    if (selected.isEmpty()) { // nobody to wait for: decide through the mailbox, not by recursion
+      context.getSelf().tell(new NobodyToWaitFor(round));
+    }
     // real clock: the deadline is this timer; virtual clock: the timer only guards against a silent site
     Duration wait = settings.clock().isVirtual() || Double.isInfinite(r.deadlineMillis)
         ? settings.roundTimeout() : settings.clock().real(r.deadlineMillis);
@@ -204,6 +208,7 @@ public final class FlServer {
         .onMessage(ServerProtocol.LocalUpdate.class, u -> onUpdate(r, u))
         .onMessage(ServerProtocol.NoUpdate.class, a -> onAbsence(r, a))
         .onMessage(TrainingDeadline.class, d -> d.round() == r.number ? endTraining(r, true) : Behaviors.same())
+        .onMessage(NobodyToWaitFor.class, d -> d.round() == r.number ? endTraining(r, false) : Behaviors.same())
         .onMessage(ServerProtocol.EvaluationReport.class, e -> dropStale(e.round(), e.site(), "evaluation"))
         .onMessage(EvaluationDeadline.class, d -> Behaviors.same())
         .onSignal(ChildFailed.class, FlServer::failed)
@@ -384,6 +389,7 @@ public final class FlServer {
         })
         .onMessage(ServerProtocol.LocalUpdate.class, this::lateRelease)
         .onMessage(TrainingDeadline.class, d -> Behaviors.same())
+        .onMessage(NobodyToWaitFor.class, d -> Behaviors.same())
         .onMessage(ServerProtocol.NoUpdate.class, a -> dropStale(a.round(), a.site(), "absence"))
         .onSignal(ChildFailed.class, FlServer::failed)
         .onSignal(Terminated.class, t -> onSiteStopped(r, t.getRef(), false))
