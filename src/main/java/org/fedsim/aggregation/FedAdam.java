@@ -2,7 +2,7 @@ package org.fedsim.aggregation;
 
 /** FedAdam (Reddi et al. 2021): v ← β2·v + (1 − β2)·Δ². */
 public final class FedAdam extends AdaptiveServerOptimizer {
-  /** η = 0.1, β1 = 0.9, β2 = 0.99, τ = 1e-9. */
+  /** Flower's FedAdam defaults: η = 0.1, β1 = 0.9, β2 = 0.99, τ = 1e-9. */
   public FedAdam() {
     this(0.1, 0.9, 0.99, 1e-9);
   }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Krum and Multi-Krum (Blanchard et al. 2017). With f Byzantine clients out of n, the score of client i is the sum of
  * its squared distances to its n − f − 2 nearest other clients. Krum (m = 1) returns the parameters of the client with
- * the lowest score; Multi-Krum averages (uniformly) the m lowest-scoring clients. Ties go to the earlier client in
+ * the lowest score; Multi-Krum averages (uniformly) the m ≤ n − f lowest-scoring clients. Ties go to the earlier client in
  * the order given (the server sorts by site). Requires n ≥ 2f + 3.
  */
 public final class Krum implements AggregationStrategy {
@@ -81,8 +81,9 @@ public final class Krum implements AggregationStrategy {
   public List<Integer> select(List<ClientUpdate> updates) {
     int n = updates.size();
     requireEnough(f, n);
-    if (m > n) {
-      throw new IllegalArgumentException("strategy.multi-krum.m = " + m + " exceeds the " + n + " updates");
+    if (m > n - f) {
+      throw new IllegalArgumentException("strategy.multi-krum.m = " + m + " exceeds n − f = " + (n - f)
+          + " (n = " + n + ", f = " + f + "): it could average in a Byzantine update");
     }
     List<float[]> points = new ArrayList<>(n);
     for (ClientUpdate u : updates) points.add(u.params());

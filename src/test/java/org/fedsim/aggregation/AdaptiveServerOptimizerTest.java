@@ -52,7 +52,7 @@ class AdaptiveServerOptimizerTest {
 
   @Test
   void fedYogiSecondStepMovesVAdditivelyBySign() {
-    FedYogi s = new FedYogi();
+    FedYogi s = new FedYogi(0.1, 0.9, 0.99, 1e-9);
     float[] g1 = s.aggregate(1, ROUND1, ZERO).orElseThrow();
     // from v0 = 0: v1 = 0 − 0.01·Δ²·sign(0 − Δ²) = 0.01·Δ², the same first step as Adam
     assertArrayEquals(new float[] {0.1f, 0.1f, 0.1f}, g1, 1e-6f);
@@ -107,6 +107,14 @@ class AdaptiveServerOptimizerTest {
     assertTrue(e.getMessage().contains("strategy.fedadagrad.eta"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new FedAdam(0.1, 1.0, 0.99, 1e-9));
     assertTrue(e.getMessage().contains("strategy.fedadam.beta1"), e.getMessage());
+  }
+
+  @Test
+  void fedYogiDefaultsAreFlowersSmallerStepAndLargerTau() {
+    // η = 0.01, τ = 1e-3: first step η·0.1Δ/(0.1|Δ| + τ) = 0.01·0.25/(0.25 + 0.001) on coordinate 0
+    float[] g1 = new FedYogi().aggregate(1, ROUND1, ZERO).orElseThrow();
+    assertEquals(0.01 * 0.25 / 0.251, g1[0], 1e-7);
+    assertEquals(0.01 * 0.3 / 0.301, g1[1], 1e-7);
   }
 
   @Test

@@ -154,7 +154,8 @@ class RobustRulesTest {
     assertTrue(e.getMessage().contains("strategy.krum.f"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Krum.multi(1, 0));
     assertTrue(e.getMessage().contains("strategy.multi-krum.m"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Krum.multi(1, 6).aggregate(1, oneHuge(), new float[2]));
+    assertThrows(IllegalArgumentException.class, () -> Krum.multi(1, 5).aggregate(1, oneHuge(), new float[2]));
+    assertEquals(4, Krum.multi(1, 4).select(oneHuge()).size()); // m = n − f is allowed
   }
 
   // ---------- Bulyan ----------
