@@ -64,7 +64,7 @@ class AdaptiveServerOptimizerTest {
 
   @Test
   void fedAdagradAccumulatesSquaredDeltas() {
-    FedAdagrad s = new FedAdagrad();
+    FedAdagrad s = new FedAdagrad(0.1, 0.9, 1e-9);
     float[] g1 = s.aggregate(1, ROUND1, ZERO).orElseThrow();
     // m1 = 0.1·Δ, v1 = Δ²: each coordinate moves by 0.1·0.1 = 0.01
     assertArrayEquals(new float[] {0.01f, 0.01f, 0.01f}, g1, 1e-6f);
@@ -115,6 +115,16 @@ class AdaptiveServerOptimizerTest {
     float[] g1 = new FedYogi().aggregate(1, ROUND1, ZERO).orElseThrow();
     assertEquals(0.01 * 0.25 / 0.251, g1[0], 1e-7);
     assertEquals(0.01 * 0.3 / 0.301, g1[1], 1e-7);
+  }
+
+  @Test
+  void fedAdagradDefaultsHaveNoFirstMomentAveraging() {
+    // β1 = 0: m = Δ, v = Δ², so the first step is η·sign(Δ) = 0.1
+    FedAdagrad s = new FedAdagrad();
+    float[] g1 = s.aggregate(1, ROUND1, ZERO).orElseThrow();
+    assertArrayEquals(new float[] {0.1f, 0.1f, 0.1f}, g1, 1e-6f);
+    // round 2: m2 = Δ2 = [0, 1, 0.1]; v2 = [6.25, 10, 9.01]
+    assertStep(new double[] {0, 0.1 / Math.sqrt(10), 0.1 * 0.1 / Math.sqrt(9.01)}, g1, round2(s, g1));
   }
 
   @Test
