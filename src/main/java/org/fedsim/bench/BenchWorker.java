@@ -1,6 +1,5 @@
 package org.fedsim.bench;
 
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -62,25 +61,7 @@ public final class BenchWorker {
   private BenchWorker() {}
 
   public static void main(String[] argv) {
-    PrintStream protocol = System.out;
-    System.setOut(System.err); // only the result line may reach the parent's stdout reader
-    int code;
-    try {
-      Args args = Args.parse(argv);
-      WorkerResult result = run(args);
-      protocol.println(WorkerProtocol.format(result));
-      protocol.flush();
-      code = 0;
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench worker: " + e.getMessage());
-      e.printStackTrace(System.err);
-      code = 2;
-    } catch (Throwable t) {
-      System.err.println("bench worker: failed: " + t);
-      t.printStackTrace(System.err);
-      code = 1;
-    }
-    System.exit(code); // ND4J and Akka leave non-daemon threads behind
+    ChildMain.run("bench worker", () -> WorkerProtocol.format(run(Args.parse(argv))));
   }
 
   static WorkerResult run(Args args) {

@@ -7,7 +7,6 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.typesafe.config.ConfigFactory;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
@@ -82,10 +81,7 @@ public final class IdleHeap {
   }
 
   public static void main(String[] argv) {
-    PrintStream protocol = System.out;
-    System.setOut(System.err);
-    int code;
-    try {
+    ChildMain.run("idle heap", () -> {
       Engine engine = null;
       int n = 0;
       for (int i = 0; i < argv.length; i++) {
@@ -98,19 +94,8 @@ public final class IdleHeap {
         }
       }
       if (engine == null) throw new IllegalArgumentException("--engine dense|dl4j is required");
-      if (n <= 0) n = defaultInstances(engine);
-      protocol.println(format(measure(engine, n)));
-      protocol.flush();
-      code = 0;
-    } catch (IllegalArgumentException e) {
-      System.err.println("idle heap: " + e.getMessage());
-      code = 2;
-    } catch (Throwable t) {
-      System.err.println("idle heap: failed: " + t);
-      t.printStackTrace(System.err);
-      code = 1;
-    }
-    System.exit(code); // ND4J and Akka leave non-daemon threads behind
+      return format(measure(engine, n <= 0 ? defaultInstances(engine) : n));
+    });
   }
 
   static Engine parseEngine(String name) {

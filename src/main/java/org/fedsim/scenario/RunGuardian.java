@@ -26,6 +26,7 @@ import org.fedsim.privacy.LocalDp;
 import org.fedsim.protocol.HospitalProtocol;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.server.FlServer;
+import org.fedsim.server.ParticipantSelector;
 import org.fedsim.server.PrivacyLedger;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerSettings;
@@ -123,7 +124,7 @@ final class RunGuardian {
   }
 
   static int expectedParticipants(Scenario s, int sites) {
-    return Math.min(sites, Math.max(s.minParticipants(), (int) Math.ceil(s.fraction() * sites - 1e-9)));
+    return ParticipantSelector.count(sites, s.fraction(), s.minParticipants());
   }
 
   /** FedAvg, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */

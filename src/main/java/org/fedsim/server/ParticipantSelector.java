@@ -5,12 +5,17 @@ import java.util.SplittableRandom;
 import org.fedsim.common.Seeds;
 
 /** Which sites take part in a round: max(min, ⌈fraction·n⌉) of n (capped at n), drawn from the scenario seed. */
-final class ParticipantSelector {
+public final class ParticipantSelector {
   private ParticipantSelector() {}
+
+  /** How many of n sites a round selects: max(min, ⌈fraction·n⌉), capped at n. */
+  public static int count(int n, double fraction, int min) {
+    return Math.min(n, Math.max(min, (int) Math.ceil(fraction * n - 1e-9)));
+  }
 
   /** @return the selected site indices, ascending */
   static int[] select(int n, double fraction, int min, long seed, int round) {
-    int k = Math.min(n, Math.max(min, (int) Math.ceil(fraction * n - 1e-9)));
+    int k = count(n, fraction, min);
     int[] idx = new int[n];
     for (int i = 0; i < n; i++) idx[i] = i;
     if (k == n) return idx;
