@@ -64,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no per-round progress lines")
   boolean quiet;
 
+  /** Where the runs run: null = a local ExperimentRunner (every hospital in this JVM); a cluster node sets its own. */
+  java.util.function.Supplier<ExperimentRunner> runners;
+
   @Override
   public Integer call() throws Exception {
     if (resume != null) return resume();
@@ -114,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
     writer.resolved(resolved);
     Set<String> done = new HashSet<>();
     for (ResultsWriter.RunSummary s : writer.finished()) done.add(s.run());
-    try (ExperimentRunner runner = new ExperimentRunner(threads)) {
+    try (ExperimentRunner runner = runners != null ? runners.get() : new ExperimentRunner(threads)) {
       for (RunSpec run : loaded.runs()) {
         if (done.contains(run.label())) continue;
         ServerState state = null;

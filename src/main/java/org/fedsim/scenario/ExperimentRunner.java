@@ -1,6 +1,7 @@
 package org.fedsim.scenario;
 
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.fedsim.common.Seeds;
 import org.fedsim.data.Dataset;
 import org.fedsim.data.PreprocessSettings;
@@ -38,8 +40,18 @@ public final class ExperimentRunner implements AutoCloseable {
     void onRound(RunSpec run, RunEvent.RoundCompleted round);
   }
 
+  /**
+   * Brings up the actors of one run under a guardian that reports to {@code sink}: every {@link
+   * RunEvent.RoundCompleted}, then a {@link RunEvent.RunFinished}, or a {@link Throwable} when the run fails.
+   */
+  @FunctionalInterface
+  public interface Launcher {
+    /** @param resumeFrom the server's state after some round, or null for a fresh start */
+    Behavior<?> guardian(RunSpec spec, ServerState resumeFrom, Consumer<Object> sink);
+  }
+
   /** One finished run: every round's result and the wall time it took. */
-  public record RunResult(RunSpec run, Dataset dataset, List<RunEvent.RoundCompleted> rounds, double wallSeconds,
+  public record RunResult(RunSpec run, List<RunEvent.RoundCompleted> rounds, double wallSeconds,
       String stopReason) {
     public RunEvent.RoundCompleted last() {
       return rounds.get(rounds.size() - 1);
@@ -50,9 +62,21 @@ public final class ExperimentRunner implements AutoCloseable {
 
   private record Prepared(Dataset dataset, List<SiteSplit> splits) {}
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
+  private final boolean ownsSystem;
+  private final Launcher launcher;
   private final Map<DataKey, Prepared> data = new HashMap<>();
   private int runCounter;
+
+  /**
+   * Runs in {@code system} (not terminated on close), each run's actors brought up by {@code launcher}: how a
+   * cluster node runs scenarios whose hospitals live on other nodes.
+   */
+  public ExperimentRunner(ActorSystem<?> system, Launcher launcher) {
+    this.system = system;
+    this.ownsSystem = false;
+    this.launcher = launcher;
+  }
 
   /**
    * @param trainingThreads hospitals that train at once; 0 = {@code fedsim.training-threads} from the deployment
@@ -67,6 +91,26 @@ public final class ExperimentRunner implements AutoCloseable {
             "fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size = " + threads)
         .withFallback(base);
     this.system = ActorSystem.create(Behaviors.empty(), "fedsim", config);
+    this.ownsSystem = true;
+    this.launcher = this::local;
+  }
+
+  /** Every hospital in this JVM: the dataset is loaded (once per distinct dataset) and split here. */
+  private Behavior<?> local(RunSpec spec, ServerState resumeFrom, Consumer<Object> sink) {
+    Scenario s = spec.scenario();
+    Prepared prepared = prepare(s);
+    int inputs = prepared.dataset().numFeatures();
+    warnIfDeltaTooLarge(s, RunGuardian.trainRows(prepared.splits()));
+    ServerState from = resumeFrom != null ? resumeFrom : ServerState.initial(initialWeights(s, inputs));
+    return RunGuardian.create(s, prepared.splits(), inputs, from, sink);
+  }
+
+  /**
+   * The run's initial global weights: DL4J's initialisation for the seed, whatever the engine (what makes the
+   * engines' numbers comparable).
+   */
+  public static ModelWeights initialWeights(Scenario s, int inputs) {
+    return new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
   }
 
   public RunResult run(RunSpec spec, RoundListener listener) {
@@ -79,17 +123,11 @@ public final class ExperimentRunner implements AutoCloseable {
    */
   public RunResult run(RunSpec spec, RoundListener listener, ServerState resumeFrom) {
     Scenario s = spec.scenario();
-    Prepared prepared = prepare(s);
-    int inputs = prepared.dataset().numFeatures();
-    // DL4J's initialisation for the seed, whatever the engine: what makes the engines' numbers comparable
-    ModelWeights initial =
-        new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
-    warnIfDeltaTooLarge(s, prepared.splits());
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     long start = System.nanoTime();
-    ServerState from = resumeFrom != null ? resumeFrom : ServerState.initial(initial);
-    system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, from, events::add),
-        "run-" + (++runCounter), Props.empty());
+    @SuppressWarnings("unchecked")
+    Behavior<Object> guardian = (Behavior<Object>) launcher.guardian(spec, resumeFrom, events::add);
+    system.systemActorOf(guardian, "run-" + (++runCounter), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
     while (true) {
@@ -101,7 +139,7 @@ public final class ExperimentRunner implements AutoCloseable {
         throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
             + " (privacy.target-epsilon is below what a single round costs)");
       } else if (event instanceof RunEvent.RunFinished f) {
-        return new RunResult(spec, prepared.dataset(), List.copyOf(rounds), (System.nanoTime() - start) / 1e9,
+        return new RunResult(spec, List.copyOf(rounds), (System.nanoTime() - start) / 1e9,
             f.stopReason());
       } else if (event instanceof Throwable t) {
         throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
@@ -110,13 +148,13 @@ public final class ExperimentRunner implements AutoCloseable {
   }
 
   /** δ should be well below 1/n: a δ of 1/n allows a mechanism that publishes one record outright. */
-  private static void warnIfDeltaTooLarge(Scenario s, List<SiteSplit> splits) {
+  public static void warnIfDeltaTooLarge(Scenario s, Map<String, Integer> trainRows) {
     if (!s.privacy().enabled()) return;
-    for (SiteSplit split : splits) {
-      int n = split.train().size();
+    for (Map.Entry<String, Integer> site : trainRows.entrySet()) {
+      int n = site.getValue();
       if (n > 0 && s.privacy().delta() >= 1.0 / n) {
         log.warn("privacy.delta = {} is not below 1/n = {} for site {} ({} training rows): such a delta permits "
-            + "releasing a record outright", s.privacy().delta(), 1.0 / n, split.site(), n);
+            + "releasing a record outright", s.privacy().delta(), 1.0 / n, site.getKey(), n);
       }
     }
   }
@@ -146,6 +184,7 @@ public final class ExperimentRunner implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!ownsSystem) return;
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
