@@ -1,5 +1,6 @@
 package org.fedsim.cli;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
@@ -128,14 +129,18 @@ final class NodeCommand implements Callable<Integer> {
         .withValue("fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size",
             com.typesafe.config.ConfigValueFactory.fromAnyRef(trainingThreads));
     ModelFactory.warmUpInBackground();
+    if (!server) return runHospital(full, nodeName);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), full.getString("fedsim.node.system-name"), full);
     try {
-      return server ? runServer(system) : runHospital(system, full, nodeName);
+      return runServer(system);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
+
+  /** Called after every round (on the caller's thread), server only: what cluster-demo and tests use to kill nodes. */
+  java.util.function.Consumer<org.fedsim.server.RunEvent.RoundCompleted> afterRound;
 
   private Integer runServer(ActorSystem<Void> system) throws Exception {
     System.out.println("fedsim node: server at " + Cluster.get(system).selfMember().address());
@@ -148,6 +153,7 @@ final class NodeCommand implements Callable<Integer> {
     run.out = out;
     run.seed = seed;
     run.quiet = quiet;
+    run.afterRound = afterRound;
     run.runners = () -> new ExperimentRunner(system, (spec, from, sink) ->
         ClusterRunGuardian.create(spec, incarnation + "-" + runs.incrementAndGet(), from, sink));
     try {
@@ -157,14 +163,25 @@ final class NodeCommand implements Callable<Integer> {
     }
   }
 
-  private Integer runHospital(ActorSystem<Void> system, Config full, String nodeName) throws Exception {
+  /**
+   * Until the JVM is stopped: a hospital node that the cluster downed (the split brain resolver, after it was
+   * unreachable) starts its actor system again and rejoins, so its sites can take part again.
+   */
+  private Integer runHospital(Config full, String nodeName) throws Exception {
     String csv = full.getString("fedsim.node.data-path");
-    system.systemActorOf(SiteHost.create(nodeName, sites, csv.isBlank() ? null : csv), "site-host",
-        DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
-    System.out.println("fedsim node: hospital " + nodeName + " at " + Cluster.get(system).selfMember().address()
-        + " holding " + sites + "; joining " + full.getStringList("akka.cluster.seed-nodes") + " (Ctrl-C to stop)");
-    system.getWhenTerminated().toCompletableFuture().get(); // until the JVM is stopped (coordinated shutdown)
-    return 0;
+    while (true) {
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), full.getString("fedsim.node.system-name"), full);
+      system.systemActorOf(SiteHost.create(nodeName, sites, csv.isBlank() ? null : csv), "site-host",
+          DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
+      System.out.println("fedsim node: hospital " + nodeName + " at " + Cluster.get(system).selfMember().address()
+          + " holding " + sites + "; joining " + full.getStringList("akka.cluster.seed-nodes") + " (Ctrl-C to stop)");
+      system.getWhenTerminated().toCompletableFuture().get();
+      boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
+          .filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason())).isPresent();
+      if (!downed) return 0;
+      System.out.println("fedsim node: hospital " + nodeName + " was downed by the cluster; joining again");
+      Thread.sleep(2000);
+    }
   }
 
   /** A site name as a node name: HISPANIC/LATINO → HISPANIC_LATINO. */

@@ -67,6 +67,9 @@ final class RunCommand implements Callable<Integer> {
   /** Where the runs run: null = a local ExperimentRunner (every hospital in this JVM); a cluster node sets its own. */
   java.util.function.Supplier<ExperimentRunner> runners;
 
+  /** Called after every round's results are written (tests, cluster-demo); null = nothing. */
+  java.util.function.Consumer<org.fedsim.server.RunEvent.RoundCompleted> afterRound;
+
   @Override
   public Integer call() throws Exception {
     if (resume != null) return resume();
@@ -142,6 +145,7 @@ final class RunCommand implements Callable<Integer> {
           tally[0] = tally[0].plus(round);
           writer.checkpoint(loaded.name(), round, spec.label(), tally[0], wall0 + (System.nanoTime() - start) / 1e9);
           console.round(spec, round);
+          if (afterRound != null) afterRound.accept(round);
         }, state);
         if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
           writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
