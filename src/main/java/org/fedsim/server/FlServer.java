@@ -190,6 +190,7 @@ public final class FlServer {
       site.ref().tell(new HospitalProtocol.TrainRequest(round, global, plan, context.getSelf()));
     }
     Round r = new Round(round, global, selected, target, deadlineMillis(selected));
+    r.unreachable.addAll(lost); // as the round started: a site that rejoins during it takes part from the next
     if (selected.isEmpty()) { // nobody to wait for: decide through the mailbox, not by recursion
       context.getSelf().tell(new NobodyToWaitFor(round));
     }
@@ -442,7 +443,8 @@ public final class FlServer {
     timers.cancel(DEADLINE);
     List<SiteRound> lines = new ArrayList<>(sites.size());
     for (Site site : sites) {
-      lines.add(r.line(site.name(), absentStatus(site.name(), r.number), ledger.epsilon(site.name())));
+      SiteStatus absent = r.unreachable.contains(site.name()) ? SiteStatus.UNREACHABLE : absentStatus(site.name(), r.number);
+      lines.add(r.line(site.name(), absent, ledger.epsilon(site.name())));
     }
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();
     clockMillis += r.simulatedMillis;
@@ -487,6 +489,7 @@ public final class FlServer {
     final Map<String, Outcome> outcome = new LinkedHashMap<>();
     final Map<String, ServerProtocol.EvaluationReport> evaluations = new TreeMap<>();
     final Set<String> evaluators = new TreeSet<>();
+    final Set<String> unreachable = new TreeSet<>();
     ModelWeights next;
     double simulatedMillis;
     String decision = "aggregated";
