@@ -46,7 +46,8 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     return Behaviors.setup(ctx -> new SiteHost(ctx, host, sites, csvPath));
   }
 
-  private record Prepared(Dataset dataset, List<SiteSplit> splits) {}
+  /** This node's sites' rows of one dataset (the other sites' rows are dropped once split), in dataset order. */
+  private record Prepared(int numFeatures, List<SiteSplit> splits, List<Integer> indices, List<String> allSites) {}
 
   private final String host;
   private final Set<String> sites;
@@ -97,17 +98,27 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     Scenario s = ScenarioLoader.scenarioOf(p.scenarioHocon(), csvPath);
     Prepared data = cache.computeIfAbsent(s.dataset(), spec -> {
       Dataset ds = spec.load();
-      return new Prepared(ds, Preprocessor.prepare(ds, s.preprocessing()));
+      List<SiteSplit> all = Preprocessor.prepare(ds, s.preprocessing());
+      List<SiteSplit> mine = new ArrayList<>();
+      List<Integer> indices = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        if (sites.contains(all.get(i).site())) {
+          mine.add(all.get(i));
+          indices.add(i);
+        }
+      }
+      return new Prepared(ds.numFeatures(), mine, indices, all.stream().map(SiteSplit::site).toList());
     });
-    int inputs = data.dataset().numFeatures();
+    int inputs = data.numFeatures();
     ModelWeights initial = ExperimentRunner.initialWeights(s, inputs);
     Supplier<LocalModel> models = RunGuardian.models(s, inputs, initial);
     TimingModel timing = RunGuardian.timing(s);
     List<ClusterProtocol.SiteInfo> infos = new ArrayList<>();
     List<String> suffixes = runs.computeIfAbsent(p.runId(), id -> new ArrayList<>());
     for (String site : p.sites()) {
-      int index = indexOf(data.splits(), site);
-      SiteSplit split = data.splits().get(index);
+      int mine = indexOf(data, site);
+      SiteSplit split = data.splits().get(mine);
+      int index = data.indices().get(mine);
       String suffix = "" + (++spawned);
       ActorRef<HospitalProtocol.Command> ref = RunGuardian.spawnSite(getContext(), s, split, models, timing, suffix);
       suffixes.add(suffix);
@@ -117,11 +128,10 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     return new ClusterProtocol.SitesReady(p.runId(), host, inputs, infos);
   }
 
-  private static int indexOf(List<SiteSplit> splits, String site) {
-    for (int i = 0; i < splits.size(); i++) if (splits.get(i).site().equals(site)) return i;
-    List<String> present = splits.stream().map(SiteSplit::site).toList();
+  private static int indexOf(Prepared data, String site) {
+    for (int i = 0; i < data.splits().size(); i++) if (data.splits().get(i).site().equals(site)) return i;
     throw new IllegalArgumentException("site " + site + " has no rows in this node's dataset (its sites: "
-        + present + ")");
+        + data.allSites() + ")");
   }
 
   private Behavior<ClusterProtocol.HostCommand> end(ClusterProtocol.EndRun e) {
