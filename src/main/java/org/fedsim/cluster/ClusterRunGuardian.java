@@ -195,7 +195,7 @@ public final class ClusterRunGuardian {
         return fail(e);
       }
       ExperimentRunner.warnIfDeltaTooLarge(s, trainRows);
-      ServerState from = resumeFrom != null ? resumeFrom
+      ServerState from = resumeFrom != null ? afterRestart(resumeFrom, s)
           : ServerState.initial(ExperimentRunner.initialWeights(s, numFeatures));
       ModelWeights initial = from.global();
       TimingModel timing = RunGuardian.timing(s);
@@ -216,6 +216,23 @@ public final class ClusterRunGuardian {
       }
       ctx.watch(server);
       return running();
+    }
+
+    /**
+     * A resumed run starts every site's hospital afresh on the nodes: a site that was down because its node was
+     * lost is back; one that crashed by script stays down (a cluster has no scripted recover).
+     */
+    private static ServerState afterRestart(ServerState state, Scenario s) {
+      List<String> down = new ArrayList<>();
+      for (String site : state.down()) {
+        for (int r = 1; r <= state.round(); r++) {
+          if (s.events().schedule().crashesAt(site, r)) {
+            down.add(site);
+            break;
+          }
+        }
+      }
+      return state.withDown(down);
     }
 
     private Behavior<Object> running() {
