@@ -19,6 +19,11 @@ public final class Bulyan implements AggregationStrategy {
     this.f = f;
   }
 
+  @Override
+  public int minUpdates() {
+    return 4 * f + 3;
+  }
+
   /** The indices (into updates) of the θ = n − 2f clients chosen by repeated Krum, in order of choice. */
   public List<Integer> select(List<ClientUpdate> updates) {
     int n = updates.size();

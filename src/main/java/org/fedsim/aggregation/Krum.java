@@ -31,6 +31,12 @@ public final class Krum implements AggregationStrategy {
     this.m = m;
   }
 
+  /** n ≥ 2f + 3, and (Multi-Krum) n − f ≥ m. */
+  @Override
+  public int minUpdates() {
+    return Math.max(2 * f + 3, m + f);
+  }
+
   /** Multi-Krum averaging the m best. */
   public static Krum multi(int f, int m) {
     return new Krum(f, m);

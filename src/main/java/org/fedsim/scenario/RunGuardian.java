@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.fedsim.aggregation.AggregationStrategy;
 import org.fedsim.aggregation.DpFedAvg;
-import org.fedsim.aggregation.FedAvg;
+import org.fedsim.aggregation.Weighting;
 import org.fedsim.data.SiteSplit;
+import org.fedsim.hospital.Conduct;
 import org.fedsim.hospital.DpFilter;
 import org.fedsim.hospital.Hospital;
 import org.fedsim.model.LocalModel;
@@ -61,9 +62,12 @@ final class RunGuardian {
       ModelWeights initial = from.global();
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values(),
-          s.privacy().dpSgd() ? new DpSgd(s.privacy().clippingNorm(), s.privacy().noiseMultiplier(), s.seed()) : null);
+          s.privacy().dpSgd() ? new DpSgd(s.privacy().clippingNorm(), s.privacy().noiseMultiplier(), s.seed()) : null,
+          s.strategy().mu());
       List<FlServer.Site> sites = new ArrayList<>();
       s.events().checkSites(splits.stream().map(SiteSplit::site).toList());
+      s.attacks().checkSites(splits.stream().map(SiteSplit::site).toList());
+      checkEnoughParticipants(s, splits.size());
       TimingModel timing = new TimingModel(s.timing().defaults(), s.timing().sites(), s.seed(), s.events().schedule());
       Map<String, Double> expected = new HashMap<>();
       Map<String, Integer> index = new HashMap<>();
@@ -81,7 +85,7 @@ final class RunGuardian {
       };
       ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
           s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
-          s.timing().clock(), mechanism(s, splits), s.privacy().targetEpsilon());
+          s.timing().clock(), mechanism(s, splits), s.privacy().targetEpsilon(), s.strategy().maxUpdateNorm());
       ctx.watch(ctx.spawn(FlServer.create(settings, sites, from, strategy(s, splits.size()), ctx.getSelf(),
           expected, s.events().schedule(), restarter), "server"));
       return Behaviors.receive(RunEvent.class)
@@ -127,10 +131,29 @@ final class RunGuardian {
     return ParticipantSelector.count(sites, s.fraction(), s.minParticipants());
   }
 
-  /** FedAvg, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */
+  /**
+   * A robust rule that needs more updates than a round can ever have (Krum: 2f + 3) would skip every round: refuse
+   * it now, naming its key.
+   */
+  private static void checkEnoughParticipants(Scenario s, int sites) {
+    int need = s.strategy().minUpdates();
+    int participants = expectedParticipants(s, sites);
+    if (need > participants) {
+      String key = switch (s.strategy().name()) {
+        case BULYAN -> "strategy.bulyan.f";
+        case MULTI_KRUM -> "strategy.krum.f' / 'strategy.multi-krum.m";
+        default -> "strategy.krum.f";
+      };
+      throw new ScenarioException("key '" + key + "': strategy.name = " + s.strategy().name().key() + " with f = "
+          + s.strategy().f() + " needs at least " + need + " updates a round, but a round selects " + participants
+          + " of " + sites + " sites (selection.fraction, selection.min-participants): lower f");
+    }
+  }
+
+  /** The scenario's strategy, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */
   static AggregationStrategy strategy(Scenario s, int sites) {
     PrivacySettings p = s.privacy();
-    if (p.mode() != PrivacySettings.Mode.CENTRAL) return new FedAvg(s.weightByExamples());
+    if (p.mode() != PrivacySettings.Mode.CENTRAL) return s.strategy().create();
     return new DpFedAvg(p.clippingNorm(), p.noiseMultiplier(), expectedParticipants(s, sites), s.seed(), p.adaptive());
   }
 
@@ -141,7 +164,8 @@ final class RunGuardian {
   private static ActorRef<HospitalProtocol.Command> spawnSite(ActorContext<?> ctx, Scenario s, SiteSplit split,
       Supplier<LocalModel> models, TimingModel timing, String suffix) {
     ActorRef<HospitalProtocol.Command> hospital = ctx.spawn(
-        Hospital.create(split.site(), split, models, timing, s.timing().clock()),
+        Hospital.create(split.site(), split, models, timing, s.timing().clock(),
+            new Conduct(s.attacks().attacks(), s.seed(), s.strategy().weighting() == Weighting.QUALITY)),
         "hospital-" + suffix, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
     ctx.watch(hospital);
     if (!s.privacy().local()) return hospital;

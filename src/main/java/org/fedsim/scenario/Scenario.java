@@ -1,6 +1,8 @@
 package org.fedsim.scenario;
 
 import java.time.Duration;
+import org.fedsim.aggregation.StrategySettings;
+import org.fedsim.aggregation.Weighting;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.model.Engine;
 import org.fedsim.model.ModelSettings;
@@ -18,7 +20,7 @@ public record Scenario(
     PreprocessSettings preprocessing,
     ModelSettings model,
     Engine engine,
-    boolean weightByExamples,
+    StrategySettings strategy,
     double fraction,
     int minParticipants,
     Duration roundTimeout,
@@ -26,4 +28,11 @@ public record Scenario(
     PrivacySettings privacy,
     TimingSettings timing,
     RoundPolicy policy,
-    EventsSettings events) {}
+    EventsSettings events,
+    AttackSettings attacks) {
+
+  /** Whether updates are weighted by their number of examples ({@code strategy.weighting = examples}). */
+  public boolean weightByExamples() {
+    return strategy.weighting() == Weighting.EXAMPLES;
+  }
+}
