@@ -1,6 +1,7 @@
 package org.fedsim.scenario;
 
 import java.time.Duration;
+import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.model.Engine;
 import org.fedsim.model.ModelSettings;
@@ -15,6 +16,7 @@ public record Scenario(
     long seed,
     int rounds,
     DatasetSpec dataset,
+    PartitionSettings partition,
     PreprocessSettings preprocessing,
     ModelSettings model,
     Engine engine,
