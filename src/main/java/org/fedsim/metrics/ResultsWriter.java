@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.SiteRound;
 
@@ -198,6 +199,25 @@ public final class ResultsWriter implements AutoCloseable {
         }
       }
       return new Drift(n == 0 ? Double.NaN : sum / n, max, c == 0 ? Double.NaN : cosines / c);
+    }
+  }
+
+  /** Status of an external site's rows in metrics.csv. */
+  public static final String EXTERNAL = "external";
+
+  /**
+   * Append a round's external-site rows (after its site and ALL rows): the global model scored on every row of a
+   * site held out of training; n_train 0, not selected, status {@value #EXTERNAL}.
+   */
+  public void external(String run, int round, List<ExperimentRunner.ExternalEvaluation> external) {
+    try {
+      for (ExperimentRunner.ExternalEvaluation e : external) {
+        csv.printRecord(run, round, e.site(), 0, 0, e.rows(), num(e.accuracy()), num(e.auc()), num(e.loss()), "",
+            EXTERNAL, 0, "", "", "", "");
+      }
+      csv.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

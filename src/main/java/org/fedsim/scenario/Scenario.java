@@ -3,6 +3,7 @@ package org.fedsim.scenario;
 import java.time.Duration;
 import org.fedsim.aggregation.StrategySettings;
 import org.fedsim.aggregation.Weighting;
+import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.model.Engine;
 import org.fedsim.model.ModelSettings;
@@ -17,6 +18,7 @@ public record Scenario(
     long seed,
     int rounds,
     DatasetSpec dataset,
+    PartitionSettings partition,
     PreprocessSettings preprocessing,
     ModelSettings model,
     Engine engine,

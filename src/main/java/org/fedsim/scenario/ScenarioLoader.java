@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.fedsim.data.CsvDatasetSettings;
 import org.fedsim.data.MissingValues;
+import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.data.Scaling;
 import org.fedsim.data.SyntheticCohortSettings;
@@ -212,6 +213,7 @@ public final class ScenarioLoader {
         seed,
         rounds,
         dataset(r, dataSeed),
+        partition(r, dataSeed),
         new PreprocessSettings(
             r.bool("preprocessing.balance"),
             r.enumValue("preprocessing.scaling", Scaling.class),
@@ -478,6 +480,24 @@ public final class ScenarioLoader {
     return new DatasetSpec.Csv(new CsvDatasetSettings(
         r.path("dataset.csv.path"), features, r.string("dataset.csv.label"), r.string("dataset.csv.site"),
         r.enumValue("dataset.csv.missing", MissingValues.class)));
+  }
+
+  private static PartitionSettings partition(ConfigReader r, long dataSeed) {
+    String p = "dataset.partition.";
+    PartitionSettings.Type type = r.enumValue(p + "type", PartitionSettings.Type.class);
+    int clients = r.intAtLeast(p + "clients", PartitionSettings.MIN_CLIENTS);
+    if (clients > PartitionSettings.MAX_CLIENTS) {
+      throw r.error(p + "clients", "an integer in [" + PartitionSettings.MIN_CLIENTS + ", "
+          + PartitionSettings.MAX_CLIENTS + "]");
+    }
+    double alpha = r.doubleIn(p + "alpha", 0, false, 1e6, true);
+    double exponent = r.doubleIn(p + "exponent", 0, true, 10, true);
+    int labels = r.intAtLeast(p + "labels-per-client", 1);
+    List<String> external = r.stringList("dataset.external-sites");
+    if (new java.util.HashSet<>(external).size() != external.size()) {
+      throw r.error("dataset.external-sites", "a list of distinct site names");
+    }
+    return new PartitionSettings(type, clients, alpha, exponent, labels, external, dataSeed);
   }
 
   private static PrivacySettings privacy(ConfigReader r) {
