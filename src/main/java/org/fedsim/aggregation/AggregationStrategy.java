@@ -23,6 +23,15 @@ public interface AggregationStrategy {
     return 1;
   }
 
+  /**
+   * The sites (as named in the updates) whose updates the last {@link #aggregate} call used, when a rule selects
+   * some and ignores the rest (Krum's winner, Multi-Krum's m, Bulyan's θ); null when every update it was given
+   * counts (the default).
+   */
+  default java.util.Set<String> lastUsed() {
+    return null;
+  }
+
   /** Go on from a checkpointed {@link #state()}. */
   default void restore(List<Double> state) {
     if (!state.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + " keeps no state");

@@ -44,6 +44,11 @@ public enum Weighting {
       }
 
       @Override
+      public java.util.Set<String> lastUsed() {
+        return inner.lastUsed();
+      }
+
+      @Override
       public int minUpdates() {
         return inner.minUpdates();
       }

@@ -20,6 +20,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.SiteRound;
+import org.fedsim.server.SiteStatus;
 
 /**
  * Writes a scenario's results into its output directory: {@code metrics.csv} (one row per site per round plus
@@ -176,8 +177,9 @@ public final class ResultsWriter implements AutoCloseable {
   }
 
   /**
-   * Client drift of a round: mean and max ‖w_i − w_global‖ over the updates that went into the aggregate, and their
-   * mean cosine with the aggregate change (NaN when there were none, or it is undefined for all).
+   * Client drift of a round: mean and max ‖w_i − w_global‖ over the accepted updates (status trained: valid and in
+   * time, whether or not a selecting rule such as Krum then chose them), and their mean cosine with the aggregate
+   * change (NaN when there were none, or it is undefined for all).
    */
   public record Drift(double mean, double max, double meanCosine) {
     public static Drift of(List<SiteRound> sites) {
@@ -187,7 +189,7 @@ public final class ResultsWriter implements AutoCloseable {
       double cosines = 0;
       int c = 0;
       for (SiteRound s : sites) {
-        if (!s.participated()) continue;
+        if (s.status() != SiteStatus.TRAINED) continue;
         if (!Double.isNaN(s.drift())) {
           sum += s.drift();
           max = n == 0 ? s.drift() : Math.max(max, s.drift());

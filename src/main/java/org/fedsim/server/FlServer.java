@@ -348,6 +348,14 @@ public final class FlServer {
     ModelWeights next = aggregate
         ? strategy.aggregate(r.number, accepted, globalValues).map(ModelWeights::new).orElse(r.global)
         : r.global;
+    java.util.Set<String> used = aggregate ? strategy.lastUsed() : null;
+    if (used != null) { // a selecting rule (Krum, Bulyan): only the updates it chose went into the aggregate
+      for (ServerProtocol.LocalUpdate u : onTime) {
+        Outcome o = r.outcome.get(u.site());
+        r.outcome.put(u.site(), new Outcome(o.status(), o.reason(), o.update(), o.simulatedMillis(),
+            used.contains(u.site())));
+      }
+    }
     r.simulatedMillis = roundDuration(r, onTime, valid, deadline);
     r.decision = decision;
     context.getLog().info("round {}/{}: {} results, {} failures, {} ({} simulated ms){}", r.number, settings.rounds(),

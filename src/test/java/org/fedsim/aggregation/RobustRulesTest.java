@@ -224,6 +224,22 @@ class RobustRulesTest {
     assertNear(new float[] {1f, 1f}, out, 0.11);
   }
 
+  @Test
+  void selectingRulesReportWhichUpdatesTheyUsed() {
+    List<ClientUpdate> u = line(0f, 1f, 2f, 3f, 4f, 1000f, -1000f); // sites S0..S6
+    Krum krum = new Krum(2);
+    assertEquals(null, krum.lastUsed(), "nothing aggregated yet");
+    krum.aggregate(1, u, new float[1]);
+    assertEquals(java.util.Set.of("S1"), krum.lastUsed());
+    Krum multi = Krum.multi(2, 5);
+    multi.aggregate(1, u, new float[1]);
+    assertEquals(java.util.Set.of("S0", "S1", "S2", "S3", "S4"), multi.lastUsed());
+    Bulyan bulyan = new Bulyan(1);
+    bulyan.aggregate(1, u, new float[1]);
+    assertEquals(java.util.Set.of("S0", "S1", "S2", "S3", "S4"), bulyan.lastUsed());
+    assertEquals(null, new CoordinateMedian().lastUsed(), "coordinate-wise rules use every update");
+  }
+
   // ---------- all of them ----------
 
   @Test

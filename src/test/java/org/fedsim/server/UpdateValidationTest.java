@@ -129,6 +129,12 @@ class UpdateValidationTest {
     assertEquals("aggregated", r2.decision());
     // f = 1, 2 nearest: scores 0 → 2+8 = 10, 1 → 2+2 = 4, 2 → 4, 3 → 4, 4 → 10: site 1 wins the tie
     assertArrayEquals(new float[] {1f, 1f}, r2.global().values(), 0f);
+    // only Krum's winner went into the aggregate; every update was accepted (and counts in the drift)
+    assertEquals(1, r2.accepted());
+    assertEquals(List.of(false, true, false, false, false),
+        r2.sites().stream().map(SiteRound::participated).toList());
+    assertEquals(List.of("trained", "trained", "trained", "trained", "trained"),
+        r2.sites().stream().map(SiteRound::statusLabel).toList());
   }
 
   @Test
