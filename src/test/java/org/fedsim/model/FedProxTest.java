@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.fedsim.data.SiteData;
+import org.fedsim.data.TestRows;
 import org.fedsim.protocol.TrainingPlan;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +17,7 @@ class FedProxTest {
       ModelSettings.Loss.XENT, ModelSettings.Optimizer.SGD, 0.1, 40, 1);
 
   static SiteData rows(int n) {
-    SplittableRandom rng = new SplittableRandom(5);
-    float[][] x = new float[n][6];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = i % 2;
-      for (int j = 0; j < 6; j++) x[i][j] = (float) (rng.nextGaussian() + y[i]);
-    }
-    return new SiteData("H", x, y);
+    return TestRows.twoBlobs("H", n, 5);
   }
 
   private static float[] fit(double mu, int epochs, ModelSettings s) {

@@ -8,20 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.fedsim.aggregation.StrategySettings;
 import org.fedsim.aggregation.Weighting;
 import org.fedsim.hospital.Attack;
 import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
+import org.fedsim.metrics.SiteSummary;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerState;
+import org.fedsim.server.SiteRound;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** strategy.*, attacks and update validation through the scenario loader and small dense runs. */
+/**
+ * strategy.*, attacks and update validation through the scenario loader and small dense runs; the byzantine and
+ * FedProx scenario files.
+ */
 class StrategyScenarioTest {
   static ExperimentRunner runner;
 
@@ -146,6 +153,18 @@ class StrategyScenarioTest {
   }
 
   @Test
+  void hostileRunsAreReproducibleToTheByte(@TempDir Path tmp) throws Exception {
+    ScenarioLoader.Loaded loaded = small("rounds = 2", "strategy.weighting = quality",
+        "attacks = [{site = BLACK, from-round = 1, behaviour = gaussian, std = 0.1},"
+            + " {site = WHITE, from-round = 2, behaviour = label-flip}, {site = OTHER, from-round = 2, behaviour = replay}]");
+    byte[] first = EndToEndRunTest.runInto(runner, loaded, tmp.resolve("a"));
+    assertTrue(java.util.Arrays.equals(first, EndToEndRunTest.runInto(runner, loaded, tmp.resolve("b"))));
+    byte[] otherSeed = EndToEndRunTest.runInto(runner, small("rounds = 2", "seed = 2", "strategy.weighting = quality",
+        "attacks = [{site = BLACK, from-round = 1, behaviour = gaussian, std = 0.1}]"), tmp.resolve("c"));
+    assertFalse(java.util.Arrays.equals(first, otherSeed));
+  }
+
+  @Test
   void driftColumnsAreAppendedAndFilled(@TempDir Path tmp) throws Exception {
     EndToEndRunTest.runInto(runner, small("rounds = 1"), tmp);
     List<String> lines = Files.readAllLines(tmp.resolve("metrics.csv"));
@@ -187,5 +206,67 @@ class StrategyScenarioTest {
     assertEquals(2, resumed.size());
     assertEquals(whole.get(2).global(), resumed.get(1).global(), "the same model as without the interruption");
     assertEquals(whole.get(2).state().strategyState(), resumed.get(1).state().strategyState());
+  }
+
+  /**
+   * scenarios/byzantine.conf (dense engine): two hospitals sign-flip their update ×10 from round 3. FedAvg is
+   * wrecked; the coordinate-wise median and trimmed mean end within 0.05 of a clean FedAvg run; Krum stays well above
+   * FedAvg but, choosing one small hospital's update each round, learns slowly (README: Aggregation).
+   */
+  @Test
+  void robustRulesResistTwoSignFlippingHospitalsWhereFedAvgFails() {
+    ScenarioLoader.Loaded byzantine = ScenarioLoader.load(Path.of("scenarios/byzantine.conf"), List.of(), null);
+    assertEquals(List.of("name=fedavg", "name=median", "name=trimmed-mean", "name=krum"),
+        byzantine.runs().stream().map(RunSpec::label).toList());
+    ScenarioLoader.Loaded clean = ScenarioLoader.load(Path.of("scenarios/byzantine.conf"),
+        List.of("attacks = []", "strategy.name = fedavg"), null);
+    List<RunEvent.RoundCompleted> cleanRounds = runner.run(clean.runs().get(0), (s, r) -> { }).rounds();
+    double cleanFedAvg = SiteSummary.of(cleanRounds.get(cleanRounds.size() - 1).sites()).accuracy();
+    Map<String, Double> acc = new HashMap<>();
+    List<RunEvent.RoundCompleted> fedAvgRounds = null;
+    for (RunSpec run : byzantine.runs()) {
+      ExperimentRunner.RunResult r = runner.run(run, (s, x) -> { });
+      acc.put(run.label(), SiteSummary.of(r.last().sites()).accuracy());
+      if (run.label().equals("name=fedavg")) fedAvgRounds = r.rounds();
+    }
+    String numbers = "clean FedAvg " + cleanFedAvg + ", under attack " + acc;
+    assertTrue(cleanFedAvg > 0.68, numbers);
+    assertTrue(acc.get("name=fedavg") < 0.56, numbers);
+    assertTrue(acc.get("name=median") >= cleanFedAvg - 0.05, numbers);
+    assertTrue(acc.get("name=trimmed-mean") >= cleanFedAvg - 0.05, numbers);
+    assertTrue(acc.get("name=krum") > acc.get("name=fedavg") + 0.05, numbers);
+    // the sign-flipped updates pass validation (finite, right length, no norm bound) and show as drift
+    RunEvent.RoundCompleted last = fedAvgRounds.get(fedAvgRounds.size() - 1);
+    double attackerDrift = 0;
+    double honestDrift = 0;
+    for (SiteRound s : last.sites()) {
+      assertEquals("trained", s.statusLabel(), s.site());
+      boolean attacker = s.site().equals("UNKNOWN") || s.site().equals("HISPANIC/LATINO");
+      if (attacker) attackerDrift = Math.max(attackerDrift, s.drift());
+      else if (!s.site().equals("WHITE")) honestDrift = Math.max(honestDrift, s.drift());
+    }
+    assertTrue(attackerDrift > 3 * honestDrift, attackerDrift + " vs " + honestDrift);
+    // the attack starts at round 3: until then the run is the clean one
+    assertEquals(cleanRounds.get(1).global(), fedAvgRounds.get(1).global());
+    assertTrue(!cleanRounds.get(2).global().equals(fedAvgRounds.get(2).global()));
+  }
+
+  /** Mean over the rounds of the mean ‖w_i − w_global‖ of the accepted updates (the ALL rows' drift). */
+  private static double meanDrift(RunSpec spec) {
+    List<RunEvent.RoundCompleted> rounds = runner.run(spec, (s, r) -> { }).rounds();
+    double sum = 0;
+    for (RunEvent.RoundCompleted r : rounds) sum += ResultsWriter.Drift.of(r.sites()).mean();
+    return sum / rounds.size();
+  }
+
+  /** scenarios/fedprox-dirichlet.conf, seed 1: FedProx (μ = 0.01) lowers the mean client drift against FedAvg. */
+  @Test
+  void fedProxLowersClientDriftOnADirichletLabelSkew() {
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(Path.of("scenarios/fedprox-dirichlet.conf"), List.of(), 1L);
+    assertEquals(List.of("name=fedavg", "name=fedprox"), loaded.runs().stream().map(RunSpec::label).toList());
+    assertEquals(0.3, loaded.runs().get(0).scenario().partition().alpha());
+    double fedAvg = meanDrift(loaded.runs().get(0));
+    double fedProx = meanDrift(loaded.runs().get(1));
+    assertTrue(fedProx < fedAvg, "FedProx drift " + fedProx + " vs FedAvg " + fedAvg);
   }
 }
