@@ -15,6 +15,7 @@ import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.scenario.RunSpec;
 import org.fedsim.scenario.ScenarioException;
 import org.fedsim.scenario.ScenarioLoader;
+import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,12 +141,27 @@ final class RunCommand implements Callable<Integer> {
         ResultsWriter.Participation[] tally = {before};
         long start = System.nanoTime();
         double wall0 = wallBefore;
-        ExperimentRunner.RunResult result = runner.run(run, (spec, round) -> {
-          writer.round(spec.label(), round);
-          tally[0] = tally[0].plus(round);
-          writer.checkpoint(loaded.name(), round, spec.label(), tally[0], wall0 + (System.nanoTime() - start) / 1e9);
-          console.round(spec, round);
-          if (afterRound != null) afterRound.accept(round);
+        boolean external = !run.scenario().partition().externalSites().isEmpty();
+        ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
+          @Override
+          public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
+            writer.round(spec.label(), round);
+            tally[0] = tally[0].plus(round);
+            if (!external) checkpoint(spec, round);
+            console.round(spec, round);
+            if (afterRound != null) afterRound.accept(round);
+          }
+
+          @Override
+          public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
+              List<ExperimentRunner.ExternalEvaluation> ext) {
+            writer.external(spec.label(), round.round(), ext);
+            checkpoint(spec, round); // after the external rows, so that a resume keeps them
+          }
+
+          private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
+            writer.checkpoint(loaded.name(), round, spec.label(), tally[0], wall0 + (System.nanoTime() - start) / 1e9);
+          }
         }, state);
         if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
           writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,

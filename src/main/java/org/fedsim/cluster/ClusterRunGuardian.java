@@ -191,6 +191,8 @@ public final class ClusterRunGuardian {
       for (ClusterProtocol.SiteInfo site : ready) trainRows.put(site.site(), site.numTrain());
       try {
         s.events().checkSites(trainRows.keySet());
+        s.attacks().checkSites(List.copyOf(trainRows.keySet()));
+        RunGuardian.checkEnoughParticipants(s, trainRows.size());
       } catch (RuntimeException e) {
         return fail(e);
       }

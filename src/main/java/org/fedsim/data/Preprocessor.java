@@ -31,22 +31,49 @@ public final class Preprocessor {
 
   /** The preprocessed sites, in the dataset's site order (minus sites emptied by balancing). */
   public static List<SiteSplit> prepare(Dataset ds, PreprocessSettings s) {
+    return prepare(ds, s, PartitionSettings.natural()).sites();
+  }
+
+  /** Training sites (split) and external sites (every row for evaluation), both scaled. */
+  public record Prepared(List<SiteSplit> sites, List<SiteData> external) {}
+
+  /**
+   * As {@link #prepare(Dataset, PreprocessSettings)}, with the rows dealt to clients by {@code partition} after
+   * balancing and before the split. External sites are not split; pooled scaling is fit on the training sites'
+   * rows only and applied to them.
+   */
+  public static Prepared prepare(Dataset ds, PreprocessSettings s, PartitionSettings partition) {
     List<SiteData> sites = new ArrayList<>();
     for (SiteData site : ds.sites()) {
       if (site.size() > 0) sites.add(site);
       else log.warn("site {} has no rows; dropped", site.site());
     }
     if (s.balance()) sites = balance(sites, s.seed());
+    Partitioner.Partition dealt = Partitioner.partition(sites, partition);
+    sites = new ArrayList<>();
+    for (SiteData site : dealt.clients()) {
+      if (site.size() > 0) sites.add(site);
+      else log.warn("client {} was dealt no rows by the {} partition; dropped", site.site(), partition.type());
+    }
     List<SiteSplit> splits = new ArrayList<>(sites.size());
     for (SiteData site : sites) splits.add(split(site, s.validationFraction(), s.seed()));
-    List<SiteSplit> scaled = scale(splits, sites, s.scaling());
+    StandardScaler pooled = s.scaling() == Scaling.POOLED && !sites.isEmpty()
+        ? StandardScaler.fit(sites.stream().map(SiteData::features).toList()) : null;
+    List<SiteSplit> scaled = scale(splits, pooled, s.scaling());
+    List<SiteData> external = new ArrayList<>();
+    for (SiteData ext : dealt.external()) {
+      StandardScaler own = s.scaling() == Scaling.PER_SITE ? StandardScaler.fit(List.<float[][]>of(ext.features()))
+          : pooled;
+      external.add(apply(own, ext));
+    }
     if (log.isInfoEnabled()) {
       int train = scaled.stream().mapToInt(x -> x.train().size()).sum();
       int val = scaled.stream().mapToInt(x -> x.validation().size()).sum();
-      log.info("preprocessed {}: {} sites, {} training rows, {} validation rows (balance={}, scaling={})",
-          ds.name(), scaled.size(), train, val, s.balance(), s.scaling());
+      log.info("preprocessed {}: {} sites, {} training rows, {} validation rows, {} external sites (balance={}, "
+          + "scaling={}, partition={})", ds.name(), scaled.size(), train, val, external.size(), s.balance(),
+          s.scaling(), partition.type());
     }
-    return scaled;
+    return new Prepared(List.copyOf(scaled), List.copyOf(external));
   }
 
   /**
@@ -139,11 +166,7 @@ public final class Preprocessor {
     return new SiteData(site.site(), x, y);
   }
 
-  private static List<SiteSplit> scale(List<SiteSplit> splits, List<SiteData> sites, Scaling scaling) {
-    StandardScaler pooled = null;
-    if (scaling == Scaling.POOLED && !sites.isEmpty()) {
-      pooled = StandardScaler.fit(sites.stream().map(SiteData::features).toList());
-    }
+  private static List<SiteSplit> scale(List<SiteSplit> splits, StandardScaler pooled, Scaling scaling) {
     List<SiteSplit> out = new ArrayList<>(splits.size());
     for (SiteSplit sp : splits) {
       StandardScaler scaler = switch (scaling) {

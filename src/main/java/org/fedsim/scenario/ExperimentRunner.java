@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.fedsim.common.Seeds;
 import org.fedsim.data.Dataset;
+import org.fedsim.data.PartitionSettings;
+import org.fedsim.data.SiteData;
+import org.fedsim.model.Evaluation;
+import org.fedsim.model.LocalModel;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.data.Preprocessor;
 import org.fedsim.data.SiteSplit;
@@ -38,7 +42,16 @@ public final class ExperimentRunner implements AutoCloseable {
   @FunctionalInterface
   public interface RoundListener {
     void onRound(RunSpec run, RunEvent.RoundCompleted round);
+
+    /**
+     * After {@link #onRound}, when the scenario holds external sites: the round's global model scored on each
+     * external site's rows (in dataset.external-sites order).
+     */
+    default void onExternal(RunSpec run, RunEvent.RoundCompleted round, List<ExternalEvaluation> external) {}
   }
+
+  /** The global model of a round scored on all rows of an external (held-out) site. */
+  public record ExternalEvaluation(String site, int rows, double accuracy, double auc, double loss) {}
 
   /**
    * Brings up the actors of one run under a guardian that reports to {@code sink}: every {@link
@@ -58,9 +71,9 @@ public final class ExperimentRunner implements AutoCloseable {
     }
   }
 
-  private record DataKey(DatasetSpec spec, PreprocessSettings preprocessing) {}
+  private record DataKey(DatasetSpec spec, PreprocessSettings preprocessing, PartitionSettings partition) {}
 
-  private record Prepared(Dataset dataset, List<SiteSplit> splits) {}
+  private record Prepared(Dataset dataset, List<SiteSplit> splits, List<SiteData> external) {}
 
   private final ActorSystem<?> system;
   private final boolean ownsSystem;
@@ -130,11 +143,17 @@ public final class ExperimentRunner implements AutoCloseable {
     system.systemActorOf(guardian, "run-" + (++runCounter), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
+    // external (held-out) sites are scored here, by the runner, on the rows it loaded (single JVM only)
+    Prepared prepared = ownsSystem ? prepare(s) : null;
+    LocalModel externalModel = prepared == null || prepared.external().isEmpty() ? null
+        : ModelFactory.models(s.engine(), s.model(), prepared.dataset().numFeatures(),
+            initialWeights(s, prepared.dataset().numFeatures()).values()).get();
     while (true) {
       Object event = take(events, patience, spec);
       if (event instanceof RunEvent.RoundCompleted rc) {
         rounds.add(rc);
         listener.onRound(spec, rc);
+        if (externalModel != null) listener.onExternal(spec, rc, evaluateExternal(externalModel, rc, prepared));
       } else if (event instanceof RunEvent.RunFinished f && rounds.isEmpty() && resumeFrom == null) {
         throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
             + " (privacy.target-epsilon is below what a single round costs)");
@@ -145,6 +164,17 @@ public final class ExperimentRunner implements AutoCloseable {
         throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
       }
     }
+  }
+
+  private static List<ExternalEvaluation> evaluateExternal(LocalModel model, RunEvent.RoundCompleted rc,
+      Prepared prepared) {
+    model.setParams(rc.global().values());
+    List<ExternalEvaluation> out = new ArrayList<>();
+    for (SiteData site : prepared.external()) {
+      Evaluation e = model.evaluate(site);
+      out.add(new ExternalEvaluation(site.site(), site.size(), e.accuracy(), e.auc(), e.loss()));
+    }
+    return out;
   }
 
   /** δ should be well below 1/n: a δ of 1/n allows a mechanism that publishes one record outright. */
@@ -173,12 +203,12 @@ public final class ExperimentRunner implements AutoCloseable {
   }
 
   private Prepared prepare(Scenario s) {
-    return data.computeIfAbsent(new DataKey(s.dataset(), s.preprocessing()), key -> {
+    return data.computeIfAbsent(new DataKey(s.dataset(), s.preprocessing(), s.partition()), key -> {
       Dataset ds = key.spec().load();
-      List<SiteSplit> splits = Preprocessor.prepare(ds, key.preprocessing());
-      log.info("dataset {}: {} rows over {} sites, {} features", ds.name(), ds.totalRows(), splits.size(),
-          ds.numFeatures());
-      return new Prepared(ds, splits);
+      Preprocessor.Prepared p = Preprocessor.prepare(ds, key.preprocessing(), key.partition());
+      log.info("dataset {}: {} rows over {} sites, {} features; {} clients, {} external", ds.name(), ds.totalRows(),
+          ds.sites().size(), ds.numFeatures(), p.sites().size(), p.external().size());
+      return new Prepared(ds, p.sites(), p.external());
     });
   }
 

@@ -1,6 +1,9 @@
 package org.fedsim.scenario;
 
 import java.time.Duration;
+import org.fedsim.aggregation.StrategySettings;
+import org.fedsim.aggregation.Weighting;
+import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.model.Engine;
 import org.fedsim.model.ModelSettings;
@@ -15,10 +18,11 @@ public record Scenario(
     long seed,
     int rounds,
     DatasetSpec dataset,
+    PartitionSettings partition,
     PreprocessSettings preprocessing,
     ModelSettings model,
     Engine engine,
-    boolean weightByExamples,
+    StrategySettings strategy,
     double fraction,
     int minParticipants,
     Duration roundTimeout,
@@ -26,4 +30,11 @@ public record Scenario(
     PrivacySettings privacy,
     TimingSettings timing,
     RoundPolicy policy,
-    EventsSettings events) {}
+    EventsSettings events,
+    AttackSettings attacks) {
+
+  /** Whether updates are weighted by their number of examples ({@code strategy.weighting = examples}). */
+  public boolean weightByExamples() {
+    return strategy.weighting() == Weighting.EXAMPLES;
+  }
+}

@@ -40,6 +40,11 @@ class EndToEndRunTest {
   }
 
   static byte[] runInto(ScenarioLoader.Loaded loaded, Path dir) throws Exception {
+    return runInto(runner, loaded, dir);
+  }
+
+  /** Runs every run of {@code loaded} with {@code runner}, writing the results into {@code dir}; metrics.csv. */
+  static byte[] runInto(ExperimentRunner runner, ScenarioLoader.Loaded loaded, Path dir) throws Exception {
     try (ResultsWriter writer = new ResultsWriter(dir)) {
       for (RunSpec run : loaded.runs()) {
         ExperimentRunner.RunResult r = runner.run(run, (spec, round) -> writer.round(spec.label(), round));
@@ -140,5 +145,40 @@ class EndToEndRunTest {
     ExperimentRunner.RunResult r = runner.run(loaded.runs().get(0), (spec, round) -> { });
     double expected = org.fedsim.privacy.RdpAccountant.compose(1.0, 2.0, 3).epsilon(1e-5).epsilon();
     for (var site : r.last().sites()) assertEquals(expected, site.epsilon(), 1e-9 * expected, site.site());
+  }
+  @Test
+  void externalSitesAreNeverTrainedAndAreScoredEveryRound(@TempDir Path tmp) throws Exception {
+    ScenarioLoader.Loaded loaded = small("model.engine = dense", "dataset.partition { type = dirichlet, clients = 4 }",
+        "dataset.external-sites = [ASIAN, NATIVE]");
+    Path dir = tmp.resolve("ext");
+    try (ResultsWriter writer = new ResultsWriter(dir)) {
+      RunSpec run = loaded.runs().get(0);
+      runner.run(run, new ExperimentRunner.RoundListener() {
+        @Override
+        public void onRound(RunSpec spec, org.fedsim.server.RunEvent.RoundCompleted round) {
+          writer.round(spec.label(), round);
+          assertEquals(List.of("client-001", "client-002", "client-003", "client-004"),
+              round.sites().stream().map(org.fedsim.server.SiteRound::site).toList());
+        }
+
+        @Override
+        public void onExternal(RunSpec spec, org.fedsim.server.RunEvent.RoundCompleted round,
+            List<ExperimentRunner.ExternalEvaluation> external) {
+          writer.external(spec.label(), round.round(), external);
+        }
+      });
+      writer.finish(loaded.name(), loaded.render());
+    }
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+    List<String> ext = lines.stream().filter(l -> l.contains(",external,")).toList();
+    assertEquals(4, ext.size(), "two external sites, two rounds: " + lines);
+    for (String l : ext) {
+      String[] f = l.split(",", -1);
+      assertTrue(f[2].equals("ASIAN") || f[2].equals("NATIVE"), l);
+      assertEquals("0", f[3], "never participates: " + l);
+      assertEquals("0", f[4], "no training rows: " + l);
+      assertTrue(Integer.parseInt(f[5]) > 0, l);
+      assertFalse(f[6].isEmpty(), "scored: " + l);
+    }
   }
 }

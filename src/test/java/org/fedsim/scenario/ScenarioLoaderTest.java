@@ -128,6 +128,13 @@ class ScenarioLoaderTest {
       preprocessing.validation-fraction = 1      | preprocessing.validation-fraction | (0, 1)
       dataset.type = parquet                     | dataset.type         | synthetic | csv
       preprocessing.balance = maybe              | preprocessing.balance | true or false
+      dataset.partition.type = random            | dataset.partition.type | quantity
+      dataset.partition.clients = 1              | dataset.partition.clients | >= 2
+      dataset.partition.clients = 1001           | dataset.partition.clients | [2, 1000]
+      dataset.partition.alpha = 0                | dataset.partition.alpha | (0,
+      dataset.partition.exponent = -1            | dataset.partition.exponent | [0, 10]
+      dataset.partition.labels-per-client = 0    | dataset.partition.labels-per-client | >= 1
+      dataset.external-sites = [WHITE, WHITE]    | dataset.external-sites | distinct site names
       """)
   void badValueNamesKeyFileLineAndWhatWasExpected(String line, String key, String expected) throws IOException {
     // line 1 is a comment, line 2 switches local DP on (so the privacy keys are read), the bad value is on line 3
