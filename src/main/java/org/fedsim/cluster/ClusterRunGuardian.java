@@ -10,6 +10,10 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import akka.cluster.ClusterEvent;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,6 +50,10 @@ public final class ClusterRunGuardian {
   private record JoinTimeout() implements NoSerializationVerificationNeeded {}
 
   private record PrepareTimeout() implements NoSerializationVerificationNeeded {}
+
+  private record RetryRejoin() implements NoSerializationVerificationNeeded {}
+
+  private static final Duration REJOIN_RETRY = Duration.ofMillis(500);
 
   private static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -253,6 +261,10 @@ public final class ClusterRunGuardian {
             rejoinNewHosts();
             return Behaviors.same();
           })
+          .onMessage(RetryRejoin.class, r -> {
+            rejoinNewHosts();
+            return Behaviors.same();
+          })
           .onMessage(ClusterProtocol.SitesReady.class, r -> {
             if (!r.runId().equals(runId)) return Behaviors.same();
             for (ClusterProtocol.SiteInfo site : r.sites()) {
@@ -276,12 +288,34 @@ public final class ClusterRunGuardian {
         Set<ActorRef<ClusterProtocol.HostCommand>> now = offers.getOrDefault(e.getKey(), Set.of());
         if (now.isEmpty() || now.contains(e.getValue())) continue;
         ActorRef<ClusterProtocol.HostCommand> host = first(now);
+        if (!settled(host)) { // the lost incarnation of the node is still a member: wait until it is removed
+          timers.startSingleTimer(new RetryRejoin(), REJOIN_RETRY);
+          continue;
+        }
         ctx.getLog().info("run {}: site {} is offered again by {}; starting it there", spec.label(), e.getKey(),
             host.path());
         e.setValue(host);
         used.add(host);
         host.tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), List.of(e.getKey()), ctx.getSelf().narrow()));
       }
+    }
+
+    /**
+     * The node of {@code host} is Up and reachable, and no other incarnation at its address is still a member. Until
+     * then a watch on the new node's actors could fire when the old incarnation is removed (removal terminates every
+     * watch at that address).
+     */
+    private boolean settled(ActorRef<ClusterProtocol.HostCommand> host) {
+      akka.actor.Address address = host.path().address();
+      ClusterEvent.CurrentClusterState state = Cluster.get(ctx.getSystem()).state();
+      int members = 0;
+      boolean up = false;
+      for (Member m : state.getMembers()) {
+        if (!m.address().equals(address)) continue;
+        members++;
+        up = m.status().equals(MemberStatus.up()) && !state.getUnreachable().contains(m);
+      }
+      return members == 1 && up;
     }
 
     private void endRun() {
