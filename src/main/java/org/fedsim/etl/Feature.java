@@ -68,7 +68,7 @@ public enum Feature {
   }
 
   /** The feature with this column name, or an error listing the names. */
-  static Feature byColumn(String name) {
+  public static Feature byColumn(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);
     for (Feature f : values()) if (f.column.equals(n)) return f;
     StringBuilder known = new StringBuilder();

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -276,13 +274,5 @@ public final class MimicExtractor {
     while (s.charAt(e - 1) == '0') e--;
     if (s.charAt(e - 1) == '.') e--;
     return s.substring(0, e);
-  }
-
-  static Map<Feature, int[]> noOverrides() {
-    return new EnumMap<>(Feature.class);
-  }
-
-  static int[] ids(int... ids) {
-    return Arrays.copyOf(ids, ids.length);
   }
 }
