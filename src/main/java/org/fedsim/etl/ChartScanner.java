@@ -297,7 +297,7 @@ final class ChartScanner {
       line += 1 + extraLines;
       stats.rows++;
       int next = i < end ? i + 1 : end;
-      if (code == OK && field != nFields) code = BAD_FIELDS;
+      if (field != nFields && code != BAD_QUOTE) code = BAD_FIELDS; // the likelier cause of a bad id
       if (code == OK && rule >= 0) {
         stats.selected++;
         if (ve > vs && b[ve - 1] == '\r') ve--;
