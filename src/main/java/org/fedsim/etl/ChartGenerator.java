@@ -259,13 +259,7 @@ public final class ChartGenerator {
   }
 
   private static double gauss(SplittableRandom rng, double mean, double sd) {
-    double u, v, q;
-    do {
-      u = 2 * rng.nextDouble() - 1;
-      v = 2 * rng.nextDouble() - 1;
-      q = u * u + v * v;
-    } while (q >= 1 || q == 0);
-    return mean + sd * u * Math.sqrt(-2 * Math.log(q) / q);
+    return mean + sd * rng.nextGaussian();
   }
 
   private static double clamp(double v, double lo, double hi) {
