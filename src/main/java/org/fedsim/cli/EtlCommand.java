@@ -104,8 +104,8 @@ final class EtlCommand implements Runnable {
           "Exit codes: 0 done, 2 bad input (files, rows, flags), 1 failure."},
       footer = {"", "Examples:",
           "  fedsim etl mimic-iv --root ~/mimic-iv-2.2 --out data/mimic-iv/cohort.csv",
-          "  fedsim etl mimic-iv --root ~/mimic-iv-2.2 --out cohort.csv --nbp-fallback --demographics \\",
-          "      --balance --seed 42 --on-bad-row skip"})
+          "  fedsim etl mimic-iv --root ~/mimic-iv-2.2 --out cohort.csv \\",
+          "      --nbp-fallback --demographics --balance --seed 42 --on-bad-row skip"})
   static final class MimicIv implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -161,8 +161,10 @@ final class EtlCommand implements Runnable {
               + "stays with new ids (and copies of their admissions) until chartevents has that size.",
           "Exit codes: 0 done, 2 bad input, 1 failure."},
       footer = {"", "Examples:",
-          "  fedsim etl make-chartevents --demo ../shared/data/mimic-iv-demo-2.2 --out /tmp/demo-root",
-          "  fedsim etl make-chartevents --demo ../shared/data/mimic-iv-demo-2.2 --out /tmp/big --target-gb 5"})
+          "  fedsim etl make-chartevents --demo ../shared/data/mimic-iv-demo-2.2 \\",
+          "      --out /tmp/demo-root",
+          "  fedsim etl make-chartevents --demo ../shared/data/mimic-iv-demo-2.2 \\",
+          "      --out /tmp/big --target-gb 5 --gzip"})
   static final class MakeChartevents implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -210,7 +212,8 @@ final class EtlCommand implements Runnable {
               + "(FEDSIM_HEAP=256m ./fedsim etl bench ...) on two file sizes to see that memory does not grow.",
           "Exit codes: 0 done, 2 bad input, 1 failure."},
       footer = {"", "Example:",
-          "  fedsim etl make-chartevents --demo ../shared/data/mimic-iv-demo-2.2 --out /tmp/big --target-gb 5",
+          "  fedsim etl make-chartevents --demo ../shared/data/mimic-iv-demo-2.2 \\",
+          "      --out /tmp/big --target-gb 5",
           "  FEDSIM_HEAP=256m fedsim etl bench --root /tmp/big --repeat 2"})
   static final class Bench implements Callable<Integer> {
     static final double FULL_CHARTEVENTS_GB = 42;

@@ -16,7 +16,7 @@ final class ChartRules {
   /** One itemid's rule. */
   record Rule(int itemId, Feature feature, double lo, double hi, boolean fahrenheit, String label) {}
 
-  private static final int MAX_ITEM_ID = 10_000_000;
+  private static final int MAX_ITEM_ID = 1_000_000; // MIMIC-IV chart itemids are six digits
 
   private final int[] ruleOf; // itemid -> index into rules, or -1
   private final Rule[] rules;
