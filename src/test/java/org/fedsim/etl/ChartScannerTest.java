@@ -284,4 +284,53 @@ class ChartScannerTest {
       assertEquals(0, s.count(1, HR), c[0]);
     }
   }
+
+  /** A field written as commons-csv would accept it: sometimes quoted, with commas, quotes and line breaks. */
+  static String field(Random rng, String text) {
+    if (rng.nextInt(4) != 0) return text;
+    return "\"" + text.replace("\"", "\"\"") + "\"";
+  }
+
+  @Test
+  void randomQuotingAgreesWithCommonsCsv() throws IOException {
+    Random rng = new Random(11);
+    String[] texts = {"", "a,b", "say \"hi\"", "two\nlines", "cr\r\nlf", ",", "\"\"", "plain"};
+    int[] items = {220045, 220050, 220210, 220277, 226732, 223762};
+    StringBuilder text = new StringBuilder(MimicRoot.CHART_V22).append('\n');
+    for (int i = 0; i < 4000; i++) {
+      int item = items[rng.nextInt(items.length)];
+      String v = String.format(Locale.ROOT, "%.2f", 20 + rng.nextDouble() * 50);
+      String[] f = {"" + (1 + rng.nextInt(3)), "21", "31", "7", "2150-01-01 10:00:00", texts[rng.nextInt(texts.length)],
+          "" + item, rng.nextBoolean() ? v : texts[rng.nextInt(texts.length)], item == 226732 ? "" : v, "u", "0"};
+      for (int k = 0; k < f.length; k++) {
+        boolean mustQuote = f[k].contains(",") || f[k].contains("\"") || f[k].contains("\n") || f[k].contains("\r");
+        text.append(k == 0 ? "" : ",").append(mustQuote ? "\"" + f[k].replace("\"", "\"\"") + "\"" : field(rng, f[k]));
+      }
+      text.append(rng.nextInt(6) == 0 ? "\r\n" : "\n");
+    }
+    double[] sum = new double[3];
+    int[] count = new int[3];
+    long records = 0;
+    try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader()
+        .setSkipHeaderRecord(true).get().parse(new java.io.StringReader(text.toString()))) {
+      for (org.apache.commons.csv.CSVRecord r : p) {
+        records++;
+        assertEquals(11, r.size());
+        if (r.get("itemid").equals("220045")) {
+          int subject = Integer.parseInt(r.get("subject_id"));
+          sum[subject - 1] += Double.parseDouble(r.get("valuenum"));
+          count[subject - 1]++;
+        }
+      }
+    }
+    for (boolean trickle : new boolean[] {false, true}) {
+      Scan s = new Scan(text.toString(), false, trickle);
+      assertEquals(records, s.stats().rows);
+      assertEquals(text.chars().filter(c -> c == '\n').count(), s.stats().lines);
+      for (int subject = 1; subject <= 3; subject++) {
+        assertEquals(count[subject - 1], s.count(subject, HR));
+        assertEquals(sum[subject - 1] / count[subject - 1], s.mean(subject, HR), 1e-9);
+      }
+    }
+  }
 }
