@@ -24,6 +24,7 @@ final class PrefetchInputStream extends InputStream {
   private Chunk current;
   private int pos;
   private boolean done;
+  private IOException failure; // the source's error, thrown again by every later read
 
   PrefetchInputStream(InputStream source, int chunkSize, int chunks) {
     this.source = source;
@@ -67,6 +68,7 @@ final class PrefetchInputStream extends InputStream {
   }
 
   private boolean advance() throws IOException {
+    if (failure != null) throw failure;
     if (done) return false;
     if (current != null && current.data != null && current != END) free.offer(current.data);
     try {
@@ -77,8 +79,8 @@ final class PrefetchInputStream extends InputStream {
     }
     pos = 0;
     if (current.error != null) {
-      done = true;
-      throw current.error;
+      failure = current.error;
+      throw failure;
     }
     if (current == END) {
       done = true;
