@@ -60,6 +60,11 @@ public final class MimicExtractor {
 
     List<Feature> features = new ArrayList<>();
     for (Feature f : Feature.values()) if (f.isOutput() || s.nbpFallback()) features.add(f);
+    for (Feature f : s.itemIds().keySet()) {
+      if (!features.contains(f)) {
+        throw new IllegalArgumentException("--itemids " + f.column() + " applies only with --nbp-fallback");
+      }
+    }
     ChartRules rules = ChartRules.build(features, s.itemIds(), MimicTables.dItems(dItemsFile), dItemsFile.toString());
     for (ChartRules.Rule r : rules.rules()) {
       log.info("{} <- itemid {} '{}'{}", r.feature().column(), r.itemId(), r.label(), r.fahrenheit() ? " (°F)" : "");

@@ -147,6 +147,10 @@ class MimicExtractorTest {
         new MimicExtractor.Settings(root, null, null, Map.of(Feature.HEART_RATE, new int[] {220050}), false, false,
             false, 1, false)));
     assertTrue(twice.getMessage().startsWith("itemid 220050 is given for both"), twice.getMessage());
+    IllegalArgumentException nbp = assertThrows(IllegalArgumentException.class, () -> MimicExtractor.run(
+        new MimicExtractor.Settings(root, null, null, Map.of(Feature.NBP_SYSTOLIC, new int[] {220179}), false, false,
+            false, 1, false)));
+    assertEquals("--itemids nbp_systolic applies only with --nbp-fallback", nbp.getMessage());
   }
 
   @Test
