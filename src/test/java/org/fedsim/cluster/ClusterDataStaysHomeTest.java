@@ -88,11 +88,8 @@ class ClusterDataStaysHomeTest {
     assertTrue(e.getMessage().contains("cluster.sites"), e.getMessage());
   }
 
+  /** A node on plain TCP (TLS is ClusterWireTest's and MultiJvmClusterTest's subject). */
   private static com.typesafe.config.Config plain(String role, int port, int seedPort) {
-    com.typesafe.config.Config base = com.typesafe.config.ConfigFactory.load();
-    base = NodeConfig.with(base, "port", port);
-    base = NodeConfig.with(base, "seed-nodes", List.of("127.0.0.1:" + seedPort));
-    base = NodeConfig.with(base, "tls.enabled", false);
-    return NodeConfig.build(base, role, role);
+    return ClusterWireTest.node(null, role, role, port, seedPort);
   }
 }
