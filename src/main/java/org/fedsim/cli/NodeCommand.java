@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
         "Nodes talk Artery over TLS 1.3 with mutual authentication; create the certificates with 'fedsim certs'. "
             + "Settings: the fedsim.node block of reference.conf, a --config FILE over it, flags over both.",
         "Exit codes: 0 done, 2 bad input (scenario, config, flags), 1 failure."},
-    footer = {"", "Examples (one terminal each; start the server first: it is the first seed node):",
+    footer = {"", "Examples (one terminal each, in any order; list every node as a seed node):",
         "  fedsim certs --out certs --nodes server,h1,h2,h3",
         "  fedsim node --role server --port 25520 --scenario scenarios/cluster-demo.conf",
         "  fedsim node --role hospital --name h1 --port 25521 --sites WHITE,NATIVE",
@@ -129,7 +129,7 @@ final class NodeCommand implements Callable<Integer> {
             com.typesafe.config.ConfigValueFactory.fromAnyRef(trainingThreads));
     ModelFactory.warmUpInBackground();
     if (!server) return runHospital(full, nodeName);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), full.getString("fedsim.node.system-name"), full);
+    ActorSystem<Void> system = start(full);
     try {
       return runServer(system);
     } finally {
@@ -170,7 +170,9 @@ final class NodeCommand implements Callable<Integer> {
   private Integer runHospital(Config full, String nodeName) throws Exception {
     String csv = full.getString("fedsim.node.data-path");
     while (true) {
-      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), full.getString("fedsim.node.system-name"), full);
+      ActorSystem<Void> system = start(full);
+      akka.cluster.Cluster.get(akka.actor.typed.javadsl.Adapter.toClassic(system)).registerOnMemberUp(() ->
+          System.out.println("fedsim node: hospital " + nodeName + " is Up in the cluster"));
       system.systemActorOf(SiteHost.create(nodeName, sites, csv.isBlank() ? null : csv), "site-host",
           DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
       System.out.println("fedsim node: hospital " + nodeName + " at " + Cluster.get(system).selfMember().address()
@@ -181,6 +183,22 @@ final class NodeCommand implements Callable<Integer> {
       if (!downed) return 0;
       System.out.println("fedsim node: hospital " + nodeName + " was downed by the cluster; joining again");
       Thread.sleep(2000);
+    }
+  }
+
+  /** The node's actor system; a port in use is bad input, said plainly. */
+  private static ActorSystem<Void> start(Config full) {
+    try {
+      return ActorSystem.create(Behaviors.empty(), full.getString("fedsim.node.system-name"), full);
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) root = root.getCause();
+      if (root instanceof java.net.BindException) {
+        throw new ScenarioException("cannot listen on " + full.getString("fedsim.node.hostname") + ":"
+            + full.getInt("fedsim.node.port") + ": " + root.getMessage() + " (another node or program uses it? set "
+            + "--port)", e);
+      }
+      throw e;
     }
   }
 

@@ -4,6 +4,7 @@ import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ChildFailed;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -53,9 +54,12 @@ public final class ClusterRunGuardian {
 
   private record RetryRejoin() implements NoSerializationVerificationNeeded {}
 
+  private static final Object JOIN_TIMER = "join";
+  private static final Object PREPARE_TIMER = "prepare";
+  private static final Object REJOIN_TIMER = "rejoin";
+
   private static final Duration REJOIN_RETRY = Duration.ofMillis(500);
 
-  private static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(5);
 
   public static Behavior<Object> create(RunSpec spec, String runId, ServerState resumeFrom, Consumer<Object> sink) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -86,6 +90,9 @@ public final class ClusterRunGuardian {
     private final Set<ActorRef<ClusterProtocol.HostCommand>> pending = new LinkedHashSet<>();
     private final List<ClusterProtocol.SiteInfo> ready = new ArrayList<>();
     private final Set<ActorRef<ClusterProtocol.HostCommand>> used = new LinkedHashSet<>();
+    /** The actor serving each site now, and the sites whose actor is gone (their node was lost). */
+    private final Map<ActorRef<?>, String> served = new HashMap<>();
+    private final Set<String> gone = new LinkedHashSet<>();
     private int numFeatures = -1;
     private ActorRef<org.fedsim.protocol.ServerProtocol.Command> server;
 
@@ -109,7 +116,7 @@ public final class ClusterRunGuardian {
         offers.put(site, new LinkedHashSet<>());
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, ctx.getSelf().narrow()));
       }
-      timers.startSingleTimer(new JoinTimeout(), settings.joinTimeout());
+      timers.startSingleTimer(JOIN_TIMER, new JoinTimeout(), settings.joinTimeout());
       ctx.getLog().info("run {}: waiting up to {} for hospital nodes offering {}", spec.label(),
           settings.joinTimeout(), settings.sites());
       return Behaviors.receive(Object.class)
@@ -122,7 +129,8 @@ public final class ClusterRunGuardian {
             if (!settings.proceedWithout() || missing.size() == settings.sites().size()) {
               return fail(new ScenarioException("run " + spec.label() + ": no hospital node offered " + missing
                   + " within cluster.join-timeout = " + settings.joinTimeout()
-                  + (settings.proceedWithout() ? "" : " (cluster.missing-sites = fail)")));
+                  + (settings.proceedWithout() ? "" : " (cluster.missing-sites = fail)") + "; this server node is "
+                  + membership()));
             }
             ctx.getLog().warn("run {}: join timeout; going on without {}", spec.label(), missing);
             return prepare();
@@ -137,6 +145,13 @@ public final class ClusterRunGuardian {
       if (site != null) offers.put(site, new LinkedHashSet<>(l.getServiceInstances(key)));
     }
 
+    /** This node's membership, for messages: a server that never joined blames no hospital. */
+    private String membership() {
+      Cluster cluster = Cluster.get(ctx.getSystem());
+      return cluster.selfMember().status() + " in a cluster of " + cluster.state().getMembers().spliterator()
+          .getExactSizeIfKnown() + " member(s)";
+    }
+
     private List<String> missing() {
       return offers.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
     }
@@ -144,7 +159,7 @@ public final class ClusterRunGuardian {
     // ---- 2. each node starts its sites ----
 
     private Behavior<Object> prepare() {
-      timers.cancel(JoinTimeout.class);
+      timers.cancel(JOIN_TIMER);
       Map<ActorRef<ClusterProtocol.HostCommand>, List<String>> bySite = new LinkedHashMap<>();
       for (Map.Entry<String, Set<ActorRef<ClusterProtocol.HostCommand>>> e : offers.entrySet()) {
         if (e.getValue().isEmpty()) continue;
@@ -159,8 +174,9 @@ public final class ClusterRunGuardian {
         e.getKey().tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), e.getValue(), ctx.getSelf().narrow()));
         pending.add(e.getKey());
         used.add(e.getKey());
+        ctx.watch(e.getKey()); // a node lost while it loads its data fails the run at once, naming it
       }
-      timers.startSingleTimer(new PrepareTimeout(), PREPARE_TIMEOUT);
+      timers.startSingleTimer(PREPARE_TIMER, new PrepareTimeout(), settings.joinTimeout());
       return Behaviors.receive(Object.class)
           .onMessage(ClusterProtocol.SitesReady.class, r -> {
             if (!r.runId().equals(runId)) return Behaviors.same();
@@ -176,7 +192,12 @@ public final class ClusterRunGuardian {
           .onMessage(ClusterProtocol.PrepareFailed.class, f -> f.runId().equals(runId)
               ? fail(new ScenarioException("run " + spec.label() + ": " + f.reason())) : Behaviors.same())
           .onMessage(PrepareTimeout.class, t -> fail(new IllegalStateException("run " + spec.label()
-              + ": hospital nodes did not start their sites within " + PREPARE_TIMEOUT)))
+              + ": hospital node(s) " + pending.stream().map(h -> h.path().address().toString()).toList()
+              + " did not start their sites within cluster.join-timeout = " + settings.joinTimeout())))
+          .onSignal(Terminated.class, t -> pending.contains(t.getRef())
+              ? fail(new IllegalStateException("run " + spec.label() + ": hospital node "
+                  + t.getRef().path().address() + " was lost while it started its sites; start it again and rerun"))
+              : Behaviors.same())
           .onMessage(Receptionist.Listing.class, l -> {
             onListing(l);
             return Behaviors.same();
@@ -191,7 +212,8 @@ public final class ClusterRunGuardian {
     // ---- 3. the run ----
 
     private Behavior<Object> start() {
-      timers.cancel(PrepareTimeout.class);
+      timers.cancel(PREPARE_TIMER);
+      for (ActorRef<ClusterProtocol.HostCommand> host : used) ctx.unwatch(host);
       Scenario s = spec.scenario();
       // the order a single JVM would give them: the position of each site in the dataset
       ready.sort(Comparator.comparingInt(ClusterProtocol.SiteInfo::index).thenComparing(ClusterProtocol.SiteInfo::site));
@@ -211,10 +233,19 @@ public final class ClusterRunGuardian {
       TimingModel timing = RunGuardian.timing(s);
       Map<String, Double> expected = new HashMap<>();
       List<FlServer.Site> sites = new ArrayList<>();
+      long frame = ctx.getSystem().settings().config().getBytes("akka.remote.artery.advanced.maximum-frame-size");
+      long needed = 5L * initial.size() + 65_536; // CBOR: 5 bytes a float, plus the envelope
+      if (needed > frame) {
+        return fail(new ScenarioException("the model has " + initial.size() + " parameters (~" + needed / 1024
+            + " KiB on the wire), more than fedsim.node.maximum-frame-size = " + frame / 1024 + " KiB: raise it on "
+            + "every node"));
+      }
       for (ClusterProtocol.SiteInfo site : ready) {
         expected.put(site.site(), timing.expectedMillis(site.site(), site.numTrain(), s.model().localEpochs(),
             initial.size()));
         sites.add(new FlServer.Site(site.site(), site.ref()));
+        served.put(site.ref(), site.site());
+        ctx.watch(site.ref()); // a site is moved to another node only once its actor is really gone
       }
       ctx.getLog().info("run {}: {} site(s) on {} hospital node(s); starting", spec.label(), sites.size(), used.size());
       try {
@@ -267,7 +298,14 @@ public final class ClusterRunGuardian {
           })
           .onMessage(ClusterProtocol.SitesReady.class, r -> {
             if (!r.runId().equals(runId)) return Behaviors.same();
+            if (r.numFeatures() != numFeatures) {
+              ctx.getLog().error("run {}: returning node {} has {} features, the run {}: its sites stay out",
+                  spec.label(), r.host(), r.numFeatures(), numFeatures);
+              return Behaviors.same();
+            }
             for (ClusterProtocol.SiteInfo site : r.sites()) {
+              served.put(site.ref(), site.site());
+              ctx.watch(site.ref());
               server.tell(new FlServer.SiteRejoined(site.site(), site.ref()));
             }
             return Behaviors.same();
@@ -278,23 +316,37 @@ public final class ClusterRunGuardian {
           })
           .onSignal(ChildFailed.class, failed -> fail(new IllegalStateException("the server failed: "
               + failed.getCause().getMessage(), failed.getCause())))
-          .onSignal(Terminated.class, t -> Behaviors.same())
+          .onSignal(Terminated.class, t -> {
+            String site = served.remove(t.getRef());
+            if (site != null) {
+              gone.add(site);
+              rejoinNewHosts();
+            }
+            return Behaviors.same();
+          })
+          .onSignal(PostStop.class, stop -> {
+            endRun();
+            return Behaviors.same();
+          })
           .build();
     }
 
     /** A site whose host is gone and that a new node offers: start it there; the server takes it back. */
     private void rejoinNewHosts() {
       for (Map.Entry<String, ActorRef<ClusterProtocol.HostCommand>> e : hostOf.entrySet()) {
-        Set<ActorRef<ClusterProtocol.HostCommand>> now = offers.getOrDefault(e.getKey(), Set.of());
-        if (now.isEmpty() || now.contains(e.getValue())) continue;
+        if (!gone.contains(e.getKey())) continue; // its actor is alive: no failover on a passing unreachability
+        Set<ActorRef<ClusterProtocol.HostCommand>> now = new LinkedHashSet<>(offers.getOrDefault(e.getKey(), Set.of()));
+        now.remove(e.getValue());
+        if (now.isEmpty()) continue;
         ActorRef<ClusterProtocol.HostCommand> host = first(now);
         if (!settled(host)) { // the lost incarnation of the node is still a member: wait until it is removed
-          timers.startSingleTimer(new RetryRejoin(), REJOIN_RETRY);
+          timers.startSingleTimer(REJOIN_TIMER, new RetryRejoin(), REJOIN_RETRY);
           continue;
         }
         ctx.getLog().info("run {}: site {} is offered again by {}; starting it there", spec.label(), e.getKey(),
             host.path());
         e.setValue(host);
+        gone.remove(e.getKey());
         used.add(host);
         host.tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), List.of(e.getKey()), ctx.getSelf().narrow()));
       }

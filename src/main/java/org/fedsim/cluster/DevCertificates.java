@@ -21,12 +21,14 @@ import org.slf4j.LoggerFactory;
  * A development certificate authority and one PKCS#12 keystore per node, made with the JDK's own {@code keytool}
  * (EC P-256 keys, SHA256withECDSA). Layout of the directory:
  * <pre>
- *   ca.p12, ca.password                 the CA's key and certificate (keep private; signs nodes added later)
+ *   ca/ca.p12, ca/ca.password           the CA's key (keep it private, off the nodes; signs nodes added later)
  *   ca.pem                              the CA's certificate
  *   truststore.p12, truststore.password the CA's certificate, what every node trusts
  *   NODE.p12, NODE.password             NODE's key and CA-signed certificate chain
  * </pre>
- * Running it again on the same directory reuses the CA, so nodes can be added; an existing node is refused.
+ * Running it again on the same directory reuses the CA, so nodes can be added; an existing node is refused. A
+ * machine gets only its own NODE.p12 and NODE.password and the two truststore files. Passwords reach keytool through
+ * the password files (-storepass:file), never on a command line.
  */
 public final class DevCertificates {
   private static final Logger log = LoggerFactory.getLogger(DevCertificates.class);
@@ -67,9 +69,10 @@ public final class DevCertificates {
     List<Path> written = new ArrayList<>();
     try {
       Files.createDirectories(dir);
-      if (!Files.exists(keyStore(dir, CA))) {
+      Path ca = dir.resolve(CA);
+      if (!Files.exists(keyStore(ca, CA))) {
         createCa(dir);
-        written.addAll(List.of(keyStore(dir, CA), passwordFile(dir, CA), dir.resolve("ca.pem"), trustStore(dir),
+        written.addAll(List.of(keyStore(ca, CA), passwordFile(ca, CA), dir.resolve("ca.pem"), trustStore(dir),
             passwordFile(dir, TRUSTSTORE)));
       } else {
         log.info("reusing the CA in {}", dir);
@@ -99,35 +102,36 @@ public final class DevCertificates {
   }
 
   private static void createCa(Path dir) throws IOException {
-    String pass = newPassword(passwordFile(dir, CA));
+    Path ca = Files.createDirectories(dir.resolve(CA));
+    String pass = storePass(newPassword(passwordFile(ca, CA)));
     keytool("-genkeypair", "-alias", CA, "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
         "-dname", "CN=fedsim development CA", "-ext", "bc:c", "-ext", "KeyUsage=keyCertSign,cRLSign",
-        "-validity", VALIDITY_DAYS, "-keystore", keyStore(dir, CA).toString(), "-storetype", "PKCS12",
-        "-storepass", pass);
-    keytool("-exportcert", "-rfc", "-alias", CA, "-keystore", keyStore(dir, CA).toString(), "-storepass", pass,
+        "-validity", VALIDITY_DAYS, "-keystore", keyStore(ca, CA).toString(), "-storetype", "PKCS12",
+        "-storepass:file", pass);
+    keytool("-exportcert", "-rfc", "-alias", CA, "-keystore", keyStore(ca, CA).toString(), "-storepass:file", pass,
         "-file", dir.resolve("ca.pem").toString());
-    String trustPass = newPassword(passwordFile(dir, TRUSTSTORE));
+    String trustPass = storePass(newPassword(passwordFile(dir, TRUSTSTORE)));
     keytool("-importcert", "-noprompt", "-alias", "fedsim-ca", "-file", dir.resolve("ca.pem").toString(),
-        "-keystore", trustStore(dir).toString(), "-storetype", "PKCS12", "-storepass", trustPass);
+        "-keystore", trustStore(dir).toString(), "-storetype", "PKCS12", "-storepass:file", trustPass);
   }
 
   private static void createNode(Path dir, String node) throws IOException {
-    String caPass = Files.readString(passwordFile(dir, CA), StandardCharsets.UTF_8).trim();
-    String pass = newPassword(passwordFile(dir, node));
+    String caPass = passwordFile(dir.resolve(CA), CA).toString();
+    String pass = storePass(newPassword(passwordFile(dir, node)));
     String ks = keyStore(dir, node).toString();
     Path csr = dir.resolve(node + ".csr");
     Path pem = dir.resolve(node + ".pem");
     try {
       keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg",
           "SHA256withECDSA", "-dname", "CN=" + node + ", O=fedsim", "-validity", VALIDITY_DAYS, "-keystore", ks,
-          "-storetype", "PKCS12", "-storepass", pass);
-      keytool("-certreq", "-alias", "node", "-keystore", ks, "-storepass", pass, "-file", csr.toString());
-      keytool("-gencert", "-rfc", "-alias", CA, "-keystore", keyStore(dir, CA).toString(), "-storepass", caPass,
+          "-storetype", "PKCS12", "-storepass:file", pass);
+      keytool("-certreq", "-alias", "node", "-keystore", ks, "-storepass:file", pass, "-file", csr.toString());
+      keytool("-gencert", "-rfc", "-alias", CA, "-keystore", keyStore(dir.resolve(CA), CA).toString(), "-storepass:file", caPass,
           "-infile", csr.toString(), "-outfile", pem.toString(), "-validity", VALIDITY_DAYS,
           "-ext", "KeyUsage=digitalSignature", "-ext", "ExtendedKeyUsage=serverAuth,clientAuth");
       keytool("-importcert", "-noprompt", "-alias", "fedsim-ca", "-file", dir.resolve("ca.pem").toString(),
-          "-keystore", ks, "-storepass", pass);
-      keytool("-importcert", "-alias", "node", "-file", pem.toString(), "-keystore", ks, "-storepass", pass);
+          "-keystore", ks, "-storepass:file", pass);
+      keytool("-importcert", "-alias", "node", "-file", pem.toString(), "-keystore", ks, "-storepass:file", pass);
     } finally {
       Files.deleteIfExists(csr);
       Files.deleteIfExists(pem);
@@ -135,15 +139,20 @@ public final class DevCertificates {
     log.info("issued {} (CN={}) signed by the CA in {}", ks, node, dir);
   }
 
-  /** A random password, written to {@code file} readable by its owner only. */
-  private static String newPassword(Path file) throws IOException {
+  /** The file keytool reads a store's password from. */
+  private static String storePass(Path passwordFile) {
+    return passwordFile.toString();
+  }
+
+  /** A random password, written to {@code file} readable by its owner only; returns the file. */
+  private static Path newPassword(Path file) throws IOException {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     String pass = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Files.deleteIfExists(file);
     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, pass + "\n", StandardCharsets.UTF_8);
-    return pass;
+    return file;
   }
 
   private static void keytool(String... args) throws IOException {

@@ -31,14 +31,26 @@ public final class NodeConfig {
    * @param defaultName the node's name in the certs directory when {@code fedsim.node.tls.name} is empty
    */
   public static Config build(Config base, String role, String defaultName) {
+    try {
+      return buildChecked(base, role, defaultName);
+    } catch (ConfigException e) {
+      throw new ScenarioException("node settings: " + e.getMessage(), e);
+    }
+  }
+
+  private static Config buildChecked(Config base, String role, String defaultName) {
     Config node = base.getConfig("fedsim.node");
+    int port = node.getInt("port");
+    if (port < 0 || port > 65535) {
+      throw new ScenarioException("fedsim.node.port: expected 0 (any) to 65535, got " + port);
+    }
     String system = node.getString("system-name");
     List<String> seeds = new ArrayList<>();
     for (String hp : node.getStringList("seed-nodes")) seeds.add("akka://" + system + "@" + checkHostPort(hp));
     Map<String, Object> akka = new java.util.LinkedHashMap<>();
     akka.put("akka.actor.provider", "cluster");
     akka.put("akka.remote.artery.canonical.hostname", node.getString("hostname"));
-    akka.put("akka.remote.artery.canonical.port", node.getInt("port"));
+    akka.put("akka.remote.artery.canonical.port", port);
     long frame = node.getMemorySize("maximum-frame-size").toBytes();
     akka.put("akka.remote.artery.advanced.maximum-frame-size", frame);
     akka.put("akka.remote.artery.advanced.buffer-pool-size", 16);
@@ -48,6 +60,9 @@ public final class NodeConfig {
     akka.put("akka.cluster.split-brain-resolver.active-strategy", "keep-majority");
     akka.put("akka.cluster.split-brain-resolver.keep-majority.role", ROLE_SERVER);
     akka.put("akka.cluster.split-brain-resolver.stable-after", node.getDuration("down-unreachable-after").toMillis() + "ms");
+    // a busy machine's pauses must not down the whole cluster: decide on what is stably unreachable only
+    akka.put("akka.cluster.split-brain-resolver.down-all-when-unstable", "off");
+    akka.put("akka.cluster.failure-detector.acceptable-heartbeat-pause", "5s");
     akka.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     akka.put("akka.coordinated-shutdown.exit-jvm", "off");
     if (node.getBoolean("tls.enabled")) {

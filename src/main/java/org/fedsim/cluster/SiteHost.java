@@ -81,6 +81,14 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
   }
 
   private Behavior<ClusterProtocol.HostCommand> prepare(ClusterProtocol.PrepareSites p) {
+    String refusal = notFromAServer(p.replyTo());
+    if (refusal != null) {
+      getContext().getLog().warn("run {}: refused a request for sites {}: {}", p.runId(), p.sites(), refusal);
+      p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, host + ": " + refusal));
+      return this;
+    }
+    // the run's hospitals end with it, however it ends (its guardian stops, or its node is lost)
+    if (!runs.containsKey(p.runId())) getContext().watchWith(p.replyTo(), new ClusterProtocol.EndRun(p.runId()));
     try {
       p.replyTo().tell(start(p));
     } catch (RuntimeException e) { // bad settings or data: the server fails the run with this reason
@@ -90,12 +98,26 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     return this;
   }
 
+  /** Only a member with the server role may ask for a run's hospitals (null: it has it). */
+  private String notFromAServer(ActorRef<?> requester) {
+    akka.actor.Address address = requester.path().address();
+    if (!address.hasGlobalScope()) return null; // this node's own system (a single-JVM test)
+    for (akka.cluster.Member m : akka.cluster.typed.Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.address().equals(address)) {
+        return m.hasRole(NodeConfig.ROLE_SERVER) ? null : "the requesting node " + address + " is not a server";
+      }
+    }
+    return "the requesting node " + address + " is not a member of this cluster";
+  }
+
   private ClusterProtocol.SitesReady start(ClusterProtocol.PrepareSites p) {
     for (String site : p.sites()) {
       if (!sites.contains(site)) throw new IllegalArgumentException("site " + site + " is not held here " + sites);
     }
     Scenario s = ScenarioLoader.scenarioOf(p.scenarioHocon(), csvPath);
-    Prepared data = cache.computeIfAbsent(List.of(s.dataset(), s.preprocessing(), s.partition()), key -> {
+    List<Object> key = List.of(s.dataset(), s.preprocessing(), s.partition());
+    if (!cache.containsKey(key)) cache.clear(); // one dataset at a time: a sweep's runs share it
+    Prepared data = cache.computeIfAbsent(key, k -> {
       Dataset ds = s.dataset().load();
       List<SiteSplit> all = Preprocessor.prepare(ds, s.preprocessing(), s.partition()).sites();
       List<SiteSplit> mine = new ArrayList<>();

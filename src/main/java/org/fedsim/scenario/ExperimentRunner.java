@@ -89,7 +89,18 @@ public final class ExperimentRunner implements AutoCloseable {
     this.system = system;
     this.ownsSystem = false;
     this.launcher = launcher;
+    // the node's actor system can end under a run (the cluster downed this node): fail the run saying so
+    system.getWhenTerminated().thenRun(() -> {
+      BlockingQueue<Object> q = current;
+      if (q != null) {
+        q.add(new IllegalStateException("this node's actor system stopped (was it downed by the cluster's split "
+            + "brain resolver? see its log)"));
+      }
+    });
   }
+
+  /** The events of the run under way (null between runs). */
+  private volatile BlockingQueue<Object> current;
 
   /**
    * @param trainingThreads hospitals that train at once; 0 = {@code fedsim.training-threads} from the deployment
@@ -137,11 +148,14 @@ public final class ExperimentRunner implements AutoCloseable {
   public RunResult run(RunSpec spec, RoundListener listener, ServerState resumeFrom) {
     Scenario s = spec.scenario();
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    current = events;
     long start = System.nanoTime();
     @SuppressWarnings("unchecked")
     Behavior<Object> guardian = (Behavior<Object>) launcher.guardian(spec, resumeFrom, events::add);
     system.systemActorOf(guardian, "run-" + (++runCounter), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
+    // on a cluster the first round also waits for the hospital nodes to join and load their data
+    Duration first = ownsSystem ? patience : patience.plus(joinAllowance(spec));
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
     // external (held-out) sites are scored here, by the runner, on the rows it loaded (single JVM only)
     Prepared prepared = ownsSystem ? prepare(s) : null;
@@ -149,7 +163,7 @@ public final class ExperimentRunner implements AutoCloseable {
         : ModelFactory.models(s.engine(), s.model(), prepared.dataset().numFeatures(),
             initialWeights(s, prepared.dataset().numFeatures()).values()).get();
     while (true) {
-      Object event = take(events, patience, spec);
+      Object event = take(events, rounds.isEmpty() ? first : patience, spec);
       if (event instanceof RunEvent.RoundCompleted rc) {
         rounds.add(rc);
         listener.onRound(spec, rc);
@@ -163,6 +177,15 @@ public final class ExperimentRunner implements AutoCloseable {
       } else if (event instanceof Throwable t) {
         throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
       }
+    }
+  }
+
+  /** Join plus data loading (each up to cluster.join-timeout); bad settings are the guardian's to report. */
+  private static Duration joinAllowance(RunSpec spec) {
+    try {
+      return ClusterRunSettings.of(spec).joinTimeout().multipliedBy(2);
+    } catch (RuntimeException e) {
+      return Duration.ZERO;
     }
   }
 

@@ -120,6 +120,8 @@ public final class FlServer {
   private final Set<String> down = new TreeSet<>();
   /** Of those, sites whose actor stopped without a scripted crash: its node was lost (cluster). */
   private final Set<String> lost = new TreeSet<>();
+  /** A site's new actor that arrived before the server learned its old one was gone. */
+  private final Map<String, ActorRef<HospitalProtocol.Command>> pendingRejoin = new HashMap<>();
   /** Late updates to fold into the next round (late-updates = fold). */
   private List<ServerProtocol.LocalUpdate> foldedLate = new ArrayList<>();
   private double clockMillis;
@@ -153,6 +155,7 @@ public final class FlServer {
         context.watch(ref);
         live.put(name, ref);
         down.remove(name);
+        lost.remove(name);
         context.getLog().info("round {}: site {} recovered", round, name);
       }
     }
@@ -230,9 +233,10 @@ public final class FlServer {
   /** A lost site's node is back: its new actor takes part from the next round. */
   private Behavior<ServerProtocol.Command> onRejoined(SiteRejoined m) {
     if (!lost.contains(m.site())) {
-      context.getLog().debug("ignoring a rejoin of {}, which was not lost", m.site());
+      if (!m.ref().equals(live.get(m.site()))) pendingRejoin.put(m.site(), m.ref()); // its old actor's end is to come
       return Behaviors.same();
     }
+    pendingRejoin.remove(m.site());
     context.watch(m.ref());
     live.put(m.site(), m.ref());
     lost.remove(m.site());
@@ -259,6 +263,8 @@ public final class FlServer {
     if (!scripted) lost.add(name);
     context.getLog().warn("round {}: site {} {}", r.number, name,
         scripted ? "stopped (crashed)" : "is unreachable (its actor's node was lost)");
+    ActorRef<HospitalProtocol.Command> waiting = pendingRejoin.get(name);
+    if (!scripted && waiting != null) onRejoined(new SiteRejoined(name, waiting));
     if (training) {
       if (r.isSelected(name) && !r.answered(name)) {
         r.absences.put(name, new ServerProtocol.NoUpdate(r.number, name,
@@ -471,7 +477,8 @@ public final class FlServer {
     timers.cancel(DEADLINE);
     List<SiteRound> lines = new ArrayList<>(sites.size());
     for (Site site : sites) {
-      SiteStatus absent = r.unreachable.contains(site.name()) ? SiteStatus.UNREACHABLE : absentStatus(site.name(), r.number);
+      SiteStatus absent = absentStatus(site.name(), r.number);
+      if (r.unreachable.contains(site.name()) && absent == SiteStatus.NOT_SELECTED) absent = SiteStatus.UNREACHABLE;
       lines.add(r.line(site.name(), absent, ledger.epsilon(site.name())));
     }
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();

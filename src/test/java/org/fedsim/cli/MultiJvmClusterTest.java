@@ -102,6 +102,8 @@ class MultiJvmClusterTest {
     assertTrue(tlsLog.list.stream().anyMatch(e -> e.getFormattedMessage().contains("CN=intruder")),
         "the server logs the refused certificate: " + tlsLog.list);
     String intruderLog = Files.readString(intruder.log());
+    assertTrue(Files.readString(dir.resolve("logs/h1.log")).contains("hospital h1 is Up in the cluster"));
+    assertFalse(intruderLog.contains("is Up in the cluster"), "the intruder never became a member: " + intruderLog);
     assertFalse(intruderLog.contains("started sites"), "the intruder was never asked to serve a site");
   }
 
@@ -116,11 +118,12 @@ class MultiJvmClusterTest {
     // the second hospital node held BLACK and NATIVE (sites are dealt round-robin over three nodes)
     Map<Integer, String> black = statuses(dir.resolve("results/cluster/metrics.csv"), "BLACK");
     assertEquals(rounds, black.size(), "every round is in metrics.csv: " + black);
-    assertEquals("trained", black.get(2));
+    assertEquals("trained", black.get(1));
+    // killed after round 2's results: round 3 was under way, and BLACK may have finished it before the kill
     int dropped = first(black, "dropped", 3);
     int unreachable = first(black, "unreachable", dropped);
     int back = first(black, "trained", unreachable);
-    assertTrue(dropped == 3 && unreachable > dropped && back > unreachable, black.toString());
+    assertTrue((dropped == 3 || dropped == 4) && unreachable > dropped && back > unreachable, black.toString());
   }
 
   private static int first(Map<Integer, String> statuses, String status, int from) {
