@@ -148,8 +148,9 @@ public final class ClusterRunGuardian {
     /** This node's membership, for messages: a server that never joined blames no hospital. */
     private String membership() {
       Cluster cluster = Cluster.get(ctx.getSystem());
-      return cluster.selfMember().status() + " in a cluster of " + cluster.state().getMembers().spliterator()
-          .getExactSizeIfKnown() + " member(s)";
+      int members = 0;
+      for (Member m : cluster.state().getMembers()) members++;
+      return cluster.selfMember().status() + " in a cluster of " + members + " member(s)";
     }
 
     private List<String> missing() {
