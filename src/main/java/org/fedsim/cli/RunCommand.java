@@ -65,6 +65,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no per-round progress lines")
   boolean quiet;
 
+  @Option(names = "--no-report", description = "do not write figures/*.png and report.html at the end "
+      + "('fedsim report DIR' writes them later)")
+  boolean noReport;
+
   @Override
   public Integer call() throws Exception {
     if (resume != null) return resume();
@@ -104,6 +108,17 @@ final class RunCommand implements Callable<Integer> {
     }
     try (ResultsWriter writer = ResultsWriter.resume(dir, checkpoint)) {
       return runAll(loaded, dir, writer, checkpoint);
+    }
+  }
+
+  /** The figures and report.html; the results are complete without them, so a failure here is only reported. */
+  private static void writeReport(Path dir) {
+    try {
+      org.fedsim.report.Report.Written w = org.fedsim.report.Report.write(dir);
+      System.out.println("fedsim: wrote " + w.html() + " (" + w.figures().size() + " figures)");
+    } catch (RuntimeException | LinkageError e) {
+      System.err.println("fedsim: the results are complete, but the report could not be written: " + e
+          + " (try 'fedsim report " + dir + "')");
     }
   }
 
@@ -163,13 +178,14 @@ final class RunCommand implements Callable<Integer> {
         }
         writer.runFinished(ResultsWriter.RunSummary.of(run.label(), result.last(), tally[0],
             wallBefore + result.wallSeconds()).withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
-            result.stopReason()));
+            result.stopReason()).withBaselines(result.baselines()));
         if (!result.stopReason().isEmpty()) System.out.println("[" + run.label() + "] " + result.stopReason());
         console.runFinished(result);
       }
     }
     writer.finish(loaded.name(), resolved);
     console.done(dir);
+    if (!noReport) writeReport(dir);
     return 0;
   }
 

@@ -18,6 +18,7 @@ import org.fedsim.data.Dataset;
 import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.data.SiteData;
+import org.fedsim.metrics.BaselineScores;
 import org.fedsim.model.Evaluation;
 import org.fedsim.model.LocalModel;
 import org.fedsim.data.Preprocessor;
@@ -53,7 +54,7 @@ public final class ExperimentRunner implements AutoCloseable {
 
   /** One finished run: every round's result and the wall time it took. */
   public record RunResult(RunSpec run, Dataset dataset, List<RunEvent.RoundCompleted> rounds, double wallSeconds,
-      String stopReason) {
+      String stopReason, List<BaselineScores> baselines) {
     public RunEvent.RoundCompleted last() {
       return rounds.get(rounds.size() - 1);
     }
@@ -117,8 +118,11 @@ public final class ExperimentRunner implements AutoCloseable {
         throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
             + " (privacy.target-epsilon is below what a single round costs)");
       } else if (event instanceof RunEvent.RunFinished f) {
+        List<BaselineScores> baselines = rounds.isEmpty() ? List.of()
+            : Baselines.compute(s, prepared.splits(), inputs, initial.values(),
+                rounds.get(rounds.size() - 1));
         return new RunResult(spec, prepared.dataset(), List.copyOf(rounds), (System.nanoTime() - start) / 1e9,
-            f.stopReason());
+            f.stopReason(), baselines);
       } else if (event instanceof Throwable t) {
         throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
       }

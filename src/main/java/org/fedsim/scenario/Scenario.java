@@ -1,6 +1,7 @@
 package org.fedsim.scenario;
 
 import java.time.Duration;
+import java.util.List;
 import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.model.Engine;
@@ -28,4 +29,6 @@ public record Scenario(
     PrivacySettings privacy,
     TimingSettings timing,
     RoundPolicy policy,
-    EventsSettings events) {}
+    EventsSettings events,
+    List<Baselines.Method> baselines,
+    Baselines.Scoring baselineEvaluation) {}
