@@ -127,13 +127,14 @@ final class Figures {
     LogAxis x = new LogAxis("ε per round (log scale)");
     x.setSmallestValue(1e-3);
     x.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+    x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // one tick per decade: 0.1, 1, 10, 100
     plot.setDomainAxis(x);
     DeviationRenderer renderer = new DeviationRenderer(true, true);
     Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
     for (int i = 0; i < groups.size(); i++) {
       Color c = palette[i % palette.length];
       renderer.setSeriesPaint(i, c);
-      renderer.setSeriesFillPaint(i, new Color(c.getRed(), c.getGreen(), c.getBlue(), 60));
+      renderer.setSeriesFillPaint(i, c);
       renderer.setSeriesStroke(i, new BasicStroke(2.5f));
     }
     renderer.setAlpha(0.25f);

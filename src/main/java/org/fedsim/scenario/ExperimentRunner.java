@@ -31,8 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs scenario runs one after another in one ActorSystem (started once: ~1 s), loading and preprocessing each
- * distinct dataset once. The calling thread receives every round result, so I/O stays out of the actors.
+ * Runs scenario runs in one ActorSystem (started once: ~1 s), loading and preprocessing each distinct dataset once;
+ * {@link #run} may be called from several threads at once (a sweep's runs side by side). The calling thread
+ * receives every round result of its run, so I/O stays out of the actors; it also scores external sites and
+ * computes the run's baselines.
  */
 public final class ExperimentRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
@@ -66,7 +68,7 @@ public final class ExperimentRunner implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final Map<DataKey, Prepared> data = new HashMap<>();
-  private int runCounter;
+  private final java.util.concurrent.atomic.AtomicInteger runCounter = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param trainingThreads hospitals that train at once; 0 = {@code fedsim.training-threads} from the deployment
@@ -103,7 +105,7 @@ public final class ExperimentRunner implements AutoCloseable {
     long start = System.nanoTime();
     ServerState from = resumeFrom != null ? resumeFrom : ServerState.initial(initial);
     system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, from, events::add),
-        "run-" + (++runCounter), Props.empty());
+        "run-" + runCounter.incrementAndGet(), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
     LocalModel externalModel = prepared.external().isEmpty() ? null
@@ -165,7 +167,8 @@ public final class ExperimentRunner implements AutoCloseable {
     }
   }
 
-  private Prepared prepare(Scenario s) {
+  /** Thread-safe: runs of a sweep may go on side by side; each dataset is loaded once. */
+  private synchronized Prepared prepare(Scenario s) {
     return data.computeIfAbsent(new DataKey(s.dataset(), s.preprocessing(), s.partition()), key -> {
       Dataset ds = key.spec().load();
       Preprocessor.Prepared p = Preprocessor.prepare(ds, key.preprocessing(), key.partition());
