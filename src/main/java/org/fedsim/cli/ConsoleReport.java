@@ -66,7 +66,8 @@ final class ConsoleReport {
   }
 
   void done(Path dir) {
-    out.println("fedsim: wrote " + dir.resolve("metrics.csv") + ", summary.json, resolved.conf");
+    out.println("fedsim: wrote " + dir.resolve("metrics.csv") + ", summary.json, fairness.csv, resolved.conf"
+        + (java.nio.file.Files.exists(dir.resolve("baselines.csv")) ? ", baselines.csv" : ""));
   }
 
   private static String fmt(double v) {

@@ -28,14 +28,16 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
         "Run a scenario file (HOCON; every key and its default is in src/main/resources/reference.conf) "
-            + "and write metrics.csv, summary.json and resolved.conf into the output directory.",
-        "A sweep { key = [values] } block runs once per combination.",
+            + "and write metrics.csv, summary.json, fairness.csv, resolved.conf (baselines.csv when asked for), "
+            + "figures/*.png and report.html into the output directory.",
+        "A sweep { key = [values] } block runs once per combination, --parallel N of them at once.",
         "Exit codes: 0 done, 2 bad input (scenario, data, flags), 1 failure."},
     footer = {"", "Examples:",
         "  fedsim run scenarios/seed-mimic.conf",
         "  fedsim run scenarios/seed-mimic.conf --set rounds=5 \\",
         "      --set privacy.mode=local --set privacy.epsilon=10",
-        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep",
+        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep --parallel 2",
+        "  fedsim run scenarios/seed003-clients.conf           # local-only vs FL vs centralized",
         "  fedsim run --resume results/sweep        # after the run above was killed"})
 final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
