@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.fedsim.scenario.ExperimentRunner;
@@ -210,13 +211,15 @@ public final class ResultsWriter implements AutoCloseable {
   public void finish(String scenario, String resolvedConf) {
     try {
       csv.close();
-      List<Fairness.Round> fairness = Fairness.of(Files.readString(partial, StandardCharsets.UTF_8));
+      String rows = Files.readString(partial, StandardCharsets.UTF_8);
+      List<Fairness.Round> fairness = Fairness.of(rows);
+      Map<String, List<ExternalScores.Score>> external = ExternalScores.lastRound(rows);
       writeAtomically(dir.resolve(Fairness.FILE), Fairness.csv(fairness));
       if (summaries.stream().anyMatch(x -> !x.baselines().isEmpty())) {
         writeAtomically(dir.resolve(BASELINES_FILE), baselinesCsv());
       }
       // metrics.csv last: its presence is what says "finished" (and what --resume refuses)
-      writeAtomically(dir.resolve("summary.json"), summaryJson(scenario, fairness));
+      writeAtomically(dir.resolve("summary.json"), summaryJson(scenario, fairness, external));
       writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
       Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
@@ -247,7 +250,8 @@ public final class ResultsWriter implements AutoCloseable {
     return sb.toString();
   }
 
-  private String summaryJson(String scenario, List<Fairness.Round> fairness) throws IOException {
+  private String summaryJson(String scenario, List<Fairness.Round> fairness,
+      Map<String, List<ExternalScores.Score>> external) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("scenario", scenario);
@@ -287,6 +291,17 @@ public final class ResultsWriter implements AutoCloseable {
         }
       }
       Fairness.putSummary(n, fairness.stream().filter(f -> f.run().equals(s.run())).toList());
+      List<ExternalScores.Score> ext = external.getOrDefault(s.run(), List.of());
+      if (!ext.isEmpty()) {
+        ArrayNode e = n.putArray("external");
+        for (ExternalScores.Score x : ext) {
+          ObjectNode site = e.addObject();
+          site.put("site", x.site());
+          site.put("rows", x.rows());
+          putNumber(site, "accuracy", x.accuracy());
+          putNumber(site, "auc", x.auc());
+        }
+      }
     }
     return mapper.writeValueAsString(root) + "\n";
   }

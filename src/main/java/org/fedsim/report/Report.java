@@ -246,6 +246,19 @@ public final class Report {
       h.append("</table>\n");
     }
 
+    if (r.summary().path("runs").findParent("external") != null) {
+      h.append("<h2>External validation (final round)</h2>\n<p>Sites held out of training "
+          + "(dataset.external-sites), scored on all their rows.</p>\n<table id=\"external\">\n");
+      row(h, "th", "run", "site", "rows", "accuracy", "AUC");
+      for (JsonNode run : r.summary().path("runs")) {
+        for (JsonNode e : run.path("external")) {
+          row(h, "td", run.path("run").asText(), e.path("site").asText(), e.path("rows").asText(),
+              num(e.path("accuracy")), num(e.path("auc")));
+        }
+      }
+      h.append("</table>\n");
+    }
+
     h.append("<h2>Per-site fairness (final round)</h2>\n<p>Sites more than 2 SD below the mean of sites are flagged ")
         .append("(seed 001); every round is in fairness.csv.</p>\n<table id=\"fairness\">\n");
     row(h, "th", "run", "round", "sites", "mean", "SD", "min site", "min accuracy", "max − min", "flagged");

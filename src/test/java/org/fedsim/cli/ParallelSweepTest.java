@@ -54,7 +54,13 @@ class ParallelSweepTest {
       assertArrayEquals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(two.resolve(f)), f);
     }
     assertEquals(withoutWallTimes(one.resolve("summary.json")), withoutWallTimes(two.resolve("summary.json")));
-    assertEquals(4, new ObjectMapper().readTree(two.resolve("summary.json").toFile()).get("runs").size());
+    JsonNode runs = new ObjectMapper().readTree(two.resolve("summary.json").toFile()).get("runs");
+    assertEquals(4, runs.size());
+    for (JsonNode run : runs) {
+      JsonNode ext = run.get("external");
+      assertEquals("NATIVE", ext.get(0).get("site").asText(), run::toString);
+      assertTrue(ext.get(0).get("rows").asInt() > 0 && ext.get(0).get("accuracy").isNumber(), run::toString);
+    }
   }
 
   static final String[] SWEEP = {"--set", "rounds=30", "--set", "model.engine=dense", "--set",
