@@ -77,6 +77,12 @@ final class RunCommand implements Callable<Integer> {
       + "('fedsim report DIR' writes them later)")
   boolean noReport;
 
+  /** Where the runs run: null = a local ExperimentRunner (every hospital in this JVM); a cluster node sets its own. */
+  java.util.function.Supplier<ExperimentRunner> runners;
+
+  /** Called after every round's results are written (tests, cluster-demo); null = nothing. */
+  java.util.function.Consumer<org.fedsim.server.RunEvent.RoundCompleted> afterRound;
+
   @Override
   public Integer call() throws Exception {
     if (resume != null) return resume();
@@ -160,8 +166,8 @@ final class RunCommand implements Callable<Integer> {
         + todo.stream().mapToInt(r -> r.scenario().rounds()).sum();
     Progress progress = new Progress(System.err, Progress.enabled(quiet), todo.size() + (resumed == null ? 0 : 1), total);
     console.perRoundLines(!progress.active());
-    try (ExperimentRunner runner = new ExperimentRunner(threads)) {
-      Sweep sweep = new Sweep(loaded, writer, console, progress, runner);
+    try (ExperimentRunner runner = runners != null ? runners.get() : new ExperimentRunner(threads)) {
+      Sweep sweep = new Sweep(loaded, writer, console, progress, runner, afterRound);
       if (resumed != null) sweep.runInPlace(resumed, from);
       int workers = workers(todo);
       if (workers <= 1) {
@@ -179,19 +185,20 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * How many runs go on at once: --parallel, or (0) one per core; 1 when fewer than two runs are left or when a run
-   * uses the real clock (its timing would depend on the other runs).
+   * How many runs go on at once: --parallel, or (0) one per core; 1 when fewer than two runs are left, when a run
+   * uses the real clock (its timing would depend on the other runs), or on a cluster.
    */
   private int workers(List<RunSpec> todo) {
     if (parallel < 0) throw new ScenarioException("--parallel must be >= 0 (0 = one run per core), got " + parallel);
     if (todo.stream().anyMatch(r -> r.scenario().timing().clock().mode() == ClockSettings.Mode.REAL)) return 1;
+    if (runners != null) return 1; // a cluster's hospitals serve one run at a time
     int wanted = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
     return Math.max(1, Math.min(wanted, todo.size()));
   }
 
   /** Runs a sweep's runs and writes their results. */
   private record Sweep(ScenarioLoader.Loaded loaded, ResultsWriter writer, ConsoleReport console, Progress progress,
-      ExperimentRunner runner) {
+      ExperimentRunner runner, java.util.function.Consumer<RunEvent.RoundCompleted> afterRound) {
 
     /** One run, its rows written and checkpointed round by round (from a checkpoint when {@code from} is given). */
     void runInPlace(RunSpec run, Checkpoint from) {
@@ -211,6 +218,7 @@ final class RunCommand implements Callable<Integer> {
           if (!external) checkpoint(spec, round);
           console.round(spec, round);
           progress.round(spec.label(), round.round(), round.rounds());
+          if (!external && afterRound != null) afterRound.accept(round);
         }
 
         @Override
@@ -218,6 +226,7 @@ final class RunCommand implements Callable<Integer> {
             List<ExperimentRunner.ExternalEvaluation> ext) {
           writer.external(spec.label(), round.round(), ext);
           checkpoint(spec, round); // after the external rows, so that a resume keeps them
+          if (afterRound != null) afterRound.accept(round);
         }
 
         private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
@@ -298,6 +307,7 @@ final class RunCommand implements Callable<Integer> {
         writer.round(run.label(), h.round());
         if (!h.external().isEmpty()) writer.external(run.label(), h.round().round(), h.external());
         tally = tally.plus(h.round());
+        if (afterRound != null) afterRound.accept(h.round());
       }
       finished(run, o.result(), tally, o.result().wallSeconds());
     }

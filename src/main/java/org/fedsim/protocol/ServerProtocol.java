@@ -27,8 +27,11 @@ public final class ServerProtocol {
     }
   }
 
-  /** Why a selected hospital sends no update this round. */
-  public enum Absence { OFFLINE, CRASHED }
+  /**
+   * Why a selected hospital sends no update this round: offline or crashed (what it says of itself), or lost (what
+   * the server concludes when the hospital's cluster node is gone; never sent by a hospital).
+   */
+  public enum Absence { OFFLINE, CRASHED, LOST }
 
   /**
    * A selected hospital has no update for {@code round}: it is offline, or it crashed after

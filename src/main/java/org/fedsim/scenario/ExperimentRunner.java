@@ -1,6 +1,7 @@
 package org.fedsim.scenario;
 
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.fedsim.common.Seeds;
 import org.fedsim.data.Dataset;
 import org.fedsim.data.PartitionSettings;
@@ -54,8 +56,18 @@ public final class ExperimentRunner implements AutoCloseable {
   /** The global model of a round scored on all rows of an external (held-out) site. */
   public record ExternalEvaluation(String site, int rows, double accuracy, double auc, double loss) {}
 
-  /** One finished run: every round's result and the wall time it took. */
-  public record RunResult(RunSpec run, Dataset dataset, List<RunEvent.RoundCompleted> rounds, double wallSeconds,
+  /**
+   * Brings up the actors of one run under a guardian that reports to {@code sink}: every {@link
+   * RunEvent.RoundCompleted}, then a {@link RunEvent.RunFinished}, or a {@link Throwable} when the run fails.
+   */
+  @FunctionalInterface
+  public interface Launcher {
+    /** @param resumeFrom the server's state after some round, or null for a fresh start */
+    Behavior<?> guardian(RunSpec spec, ServerState resumeFrom, Consumer<Object> sink);
+  }
+
+  /** One finished run: every round's result, the wall time it took, and its baselines (if asked for). */
+  public record RunResult(RunSpec run, List<RunEvent.RoundCompleted> rounds, double wallSeconds,
       String stopReason, List<BaselineScores> baselines) {
     public RunEvent.RoundCompleted last() {
       return rounds.get(rounds.size() - 1);
@@ -66,9 +78,21 @@ public final class ExperimentRunner implements AutoCloseable {
 
   private record Prepared(Dataset dataset, List<SiteSplit> splits, List<SiteData> external) {}
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
+  private final boolean ownsSystem;
+  private final Launcher launcher;
   private final Map<DataKey, Prepared> data = new HashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger runCounter = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Runs in {@code system} (not terminated on close), each run's actors brought up by {@code launcher}: how a
+   * cluster node runs scenarios whose hospitals live on other nodes.
+   */
+  public ExperimentRunner(ActorSystem<?> system, Launcher launcher) {
+    this.system = system;
+    this.ownsSystem = false;
+    this.launcher = launcher;
+  }
 
   /**
    * @param trainingThreads hospitals that train at once; 0 = {@code fedsim.training-threads} from the deployment
@@ -83,6 +107,26 @@ public final class ExperimentRunner implements AutoCloseable {
             "fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size = " + threads)
         .withFallback(base);
     this.system = ActorSystem.create(Behaviors.empty(), "fedsim", config);
+    this.ownsSystem = true;
+    this.launcher = this::local;
+  }
+
+  /** Every hospital in this JVM: the dataset is loaded (once per distinct dataset) and split here. */
+  private Behavior<?> local(RunSpec spec, ServerState resumeFrom, Consumer<Object> sink) {
+    Scenario s = spec.scenario();
+    Prepared prepared = prepare(s);
+    int inputs = prepared.dataset().numFeatures();
+    warnIfDeltaTooLarge(s, RunGuardian.trainRows(prepared.splits()));
+    ServerState from = resumeFrom != null ? resumeFrom : ServerState.initial(initialWeights(s, inputs));
+    return RunGuardian.create(s, prepared.splits(), inputs, from, sink);
+  }
+
+  /**
+   * The run's initial global weights: DL4J's initialisation for the seed, whatever the engine (what makes the
+   * engines' numbers comparable).
+   */
+  public static ModelWeights initialWeights(Scenario s, int inputs) {
+    return new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
   }
 
   public RunResult run(RunSpec spec, RoundListener listener) {
@@ -95,40 +139,50 @@ public final class ExperimentRunner implements AutoCloseable {
    */
   public RunResult run(RunSpec spec, RoundListener listener, ServerState resumeFrom) {
     Scenario s = spec.scenario();
-    Prepared prepared = prepare(s);
-    int inputs = prepared.dataset().numFeatures();
-    // DL4J's initialisation for the seed, whatever the engine: what makes the engines' numbers comparable
-    ModelWeights initial =
-        new ModelWeights(ModelFactory.initialParams(s.model(), inputs, Seeds.derive(s.seed(), Seeds.Purpose.INIT)));
-    warnIfDeltaTooLarge(s, prepared.splits());
+    Prepared here = dataHere(spec);
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     long start = System.nanoTime();
-    ServerState from = resumeFrom != null ? resumeFrom : ServerState.initial(initial);
-    system.systemActorOf(RunGuardian.create(s, prepared.splits(), inputs, from, events::add),
-        "run-" + runCounter.incrementAndGet(), Props.empty());
+    @SuppressWarnings("unchecked")
+    Behavior<Object> guardian = (Behavior<Object>) launcher.guardian(spec, resumeFrom, events::add);
+    system.systemActorOf(guardian, "run-" + runCounter.incrementAndGet(), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
-    LocalModel externalModel = prepared.external().isEmpty() ? null
-        : ModelFactory.models(s.engine(), s.model(), inputs, initial.values()).get();
+    LocalModel externalModel = here == null || here.external().isEmpty() ? null
+        : ModelFactory.models(s.engine(), s.model(), here.dataset().numFeatures(),
+            initialWeights(s, here.dataset().numFeatures()).values()).get();
     while (true) {
       Object event = take(events, patience, spec);
       if (event instanceof RunEvent.RoundCompleted rc) {
         rounds.add(rc);
         listener.onRound(spec, rc);
-        if (externalModel != null) listener.onExternal(spec, rc, evaluateExternal(externalModel, rc, prepared));
+        if (externalModel != null) listener.onExternal(spec, rc, evaluateExternal(externalModel, rc, here));
       } else if (event instanceof RunEvent.RunFinished f && rounds.isEmpty() && resumeFrom == null) {
         throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
             + " (privacy.target-epsilon is below what a single round costs)");
       } else if (event instanceof RunEvent.RunFinished f) {
-        List<BaselineScores> baselines = rounds.isEmpty() ? List.of()
-            : Baselines.compute(s, prepared.splits(), inputs, initial.values(),
-                rounds.get(rounds.size() - 1));
-        return new RunResult(spec, prepared.dataset(), List.copyOf(rounds), (System.nanoTime() - start) / 1e9,
-            f.stopReason(), baselines);
+        List<BaselineScores> baselines = rounds.isEmpty() || here == null ? List.of()
+            : Baselines.compute(s, here.splits(), here.dataset().numFeatures(),
+                initialWeights(s, here.dataset().numFeatures()).values(), rounds.get(rounds.size() - 1));
+        return new RunResult(spec, List.copyOf(rounds), (System.nanoTime() - start) / 1e9, f.stopReason(),
+            baselines);
       } else if (event instanceof Throwable t) {
         throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
       }
     }
+  }
+
+  /**
+   * The run's rows in this JVM, when it needs them (baselines, external sites); null when it does not. A runner
+   * whose hospitals live on other nodes holds no rows: such a run is refused.
+   */
+  private Prepared dataHere(RunSpec spec) {
+    Scenario s = spec.scenario();
+    if (s.baselines().isEmpty() && s.partition().externalSites().isEmpty()) return null;
+    if (!ownsSystem) {
+      throw new ScenarioException("run " + spec.label() + ": baselines and dataset.external-sites need every site's "
+          + "rows in this JVM, and a cluster server holds none: run the scenario with 'fedsim run'");
+    }
+    return prepare(s);
   }
 
   private static List<ExternalEvaluation> evaluateExternal(LocalModel model, RunEvent.RoundCompleted rc,
@@ -143,13 +197,13 @@ public final class ExperimentRunner implements AutoCloseable {
   }
 
   /** δ should be well below 1/n: a δ of 1/n allows a mechanism that publishes one record outright. */
-  private static void warnIfDeltaTooLarge(Scenario s, List<SiteSplit> splits) {
+  public static void warnIfDeltaTooLarge(Scenario s, Map<String, Integer> trainRows) {
     if (!s.privacy().enabled()) return;
-    for (SiteSplit split : splits) {
-      int n = split.train().size();
+    for (Map.Entry<String, Integer> site : trainRows.entrySet()) {
+      int n = site.getValue();
       if (n > 0 && s.privacy().delta() >= 1.0 / n) {
         log.warn("privacy.delta = {} is not below 1/n = {} for site {} ({} training rows): such a delta permits "
-            + "releasing a record outright", s.privacy().delta(), 1.0 / n, split.site(), n);
+            + "releasing a record outright", s.privacy().delta(), 1.0 / n, site.getKey(), n);
       }
     }
   }
@@ -180,6 +234,7 @@ public final class ExperimentRunner implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!ownsSystem) return;
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

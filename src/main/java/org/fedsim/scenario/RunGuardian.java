@@ -38,8 +38,11 @@ import org.fedsim.timing.TimingModel;
  * each when privacy is local, and the {@link FlServer}. Forwards the server's events to {@code sink}; a failing
  * child fails the run (the sink receives the cause) instead of leaving it to a deadline.
  */
-final class RunGuardian {
-  static final String TRAINING_DISPATCHER = "fedsim.training-dispatcher";
+public final class RunGuardian {
+  public static final String TRAINING_DISPATCHER = "fedsim.training-dispatcher";
+  /** Actor names of a site's hospital and DP filter: the prefix and a suffix unique among their siblings. */
+  public static final String HOSPITAL_PREFIX = "hospital-";
+  public static final String DP_FILTER_PREFIX = "dp-filter-";
 
   private RunGuardian() {}
 
@@ -60,11 +63,10 @@ final class RunGuardian {
     {
       ModelWeights initial = from.global();
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
-      Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial.values(),
-          s.privacy().dpSgd() ? new DpSgd(s.privacy().clippingNorm(), s.privacy().noiseMultiplier(), s.seed()) : null);
+      Supplier<LocalModel> models = models(s, inputs, initial);
       List<FlServer.Site> sites = new ArrayList<>();
       s.events().checkSites(splits.stream().map(SiteSplit::site).toList());
-      TimingModel timing = new TimingModel(s.timing().defaults(), s.timing().sites(), s.seed(), s.events().schedule());
+      TimingModel timing = timing(s);
       Map<String, Double> expected = new HashMap<>();
       Map<String, Integer> index = new HashMap<>();
       for (int i = 0; i < splits.size(); i++) {
@@ -79,11 +81,44 @@ final class RunGuardian {
         int i = index.get(site);
         return spawnSite(serverContext, s, splits.get(i), models, timing, i + "-r" + round);
       };
-      ServerSettings settings = new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
-          s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
-          s.timing().clock(), mechanism(s, splits), s.privacy().targetEpsilon());
+      ServerSettings settings = serverSettings(s, mechanism(s, trainRows(splits)));
       ctx.watch(ctx.spawn(FlServer.create(settings, sites, from, strategy(s, splits.size()), ctx.getSelf(),
           expected, s.events().schedule(), restarter), "server"));
+      return forwarding(sink);
+    }
+  }
+
+  /** Each site's number of training rows, in site order. */
+  static Map<String, Integer> trainRows(List<SiteSplit> splits) {
+    Map<String, Integer> rows = new java.util.LinkedHashMap<>();
+    for (SiteSplit split : splits) rows.put(split.site(), split.train().size());
+    return rows;
+  }
+
+  /** The models every hospital of the run starts from ({@code initial}), with DP-SGD when the scenario asks. */
+  public static Supplier<LocalModel> models(Scenario s, int inputs, ModelWeights initial) {
+    return ModelFactory.models(s.engine(), s.model(), inputs, initial.values(),
+        s.privacy().dpSgd() ? new DpSgd(s.privacy().clippingNorm(), s.privacy().noiseMultiplier(), s.seed()) : null);
+  }
+
+  /** The run's simulated durations, availability and scripted events. */
+  public static TimingModel timing(Scenario s) {
+    return new TimingModel(s.timing().defaults(), s.timing().sites(), s.seed(), s.events().schedule());
+  }
+
+  /** The server's settings of a run, given how privacy is accounted. */
+  public static ServerSettings serverSettings(Scenario s, PrivacyLedger.Mechanism mechanism) {
+    return new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
+        s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
+        s.timing().clock(), mechanism, s.privacy().targetEpsilon());
+  }
+
+  /**
+   * A guardian's behaviour once its server runs: forwards the server's events to {@code sink}; a failing child fails
+   * the run (the sink receives the cause) instead of leaving it to a deadline.
+   */
+  public static Behavior<RunEvent> forwarding(Consumer<Object> sink) {
+    {
       return Behaviors.receive(RunEvent.class)
           .onMessage(RunEvent.RoundCompleted.class, e -> {
             sink.accept(e);
@@ -104,8 +139,8 @@ final class RunGuardian {
   }
 
   /** How a round costs privacy: a Gaussian release per site (local), or one subsampled Gaussian (central). */
-  static PrivacyLedger.Mechanism mechanism(Scenario s, List<SiteSplit> splits) {
-    int sites = splits.size();
+  public static PrivacyLedger.Mechanism mechanism(Scenario s, Map<String, Integer> trainRows) {
+    int sites = trainRows.size();
     PrivacySettings p = s.privacy();
     return switch (p.mode()) {
       case NONE -> PrivacyLedger.Mechanism.none();
@@ -115,9 +150,7 @@ final class RunGuardian {
       case CENTRAL -> new PrivacyLedger.Mechanism(PrivacyLedger.Kind.CENTRAL, p.noiseMultiplier(),
           expectedParticipants(s, sites) / (double) sites, p.delta());
       case DP_SGD -> {
-        Map<String, Integer> rows = new HashMap<>();
-        for (SiteSplit split : splits) rows.put(split.site(), split.train().size());
-        yield PrivacyLedger.Mechanism.dpSgd(p.noiseMultiplier(), p.delta(), rows, s.model().batchSize(),
+        yield PrivacyLedger.Mechanism.dpSgd(p.noiseMultiplier(), p.delta(), Map.copyOf(trainRows), s.model().batchSize(),
             s.model().localEpochs());
       }
     };
@@ -128,7 +161,7 @@ final class RunGuardian {
   }
 
   /** FedAvg, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */
-  static AggregationStrategy strategy(Scenario s, int sites) {
+  public static AggregationStrategy strategy(Scenario s, int sites) {
     PrivacySettings p = s.privacy();
     if (p.mode() != PrivacySettings.Mode.CENTRAL) return new FedAvg(s.weightByExamples());
     return new DpFedAvg(p.clippingNorm(), p.noiseMultiplier(), expectedParticipants(s, sites), s.seed(), p.adaptive());
@@ -138,17 +171,17 @@ final class RunGuardian {
    * A hospital on the training dispatcher and, when privacy is local, a DP filter in front of it: the actor the
    * server talks to for this site. Spawned (and watched) by whoever restarts it.
    */
-  private static ActorRef<HospitalProtocol.Command> spawnSite(ActorContext<?> ctx, Scenario s, SiteSplit split,
+  public static ActorRef<HospitalProtocol.Command> spawnSite(ActorContext<?> ctx, Scenario s, SiteSplit split,
       Supplier<LocalModel> models, TimingModel timing, String suffix) {
     ActorRef<HospitalProtocol.Command> hospital = ctx.spawn(
         Hospital.create(split.site(), split, models, timing, s.timing().clock()),
-        "hospital-" + suffix, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
+        HOSPITAL_PREFIX + suffix, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
     ctx.watch(hospital);
     if (!s.privacy().local()) return hospital;
     PrivacySettings p = s.privacy();
     LocalDp mechanism = new LocalDp(p.clippingNorm(), p.sensitivity(), p.epsilon(), p.delta(), p.calibration());
     ActorRef<HospitalProtocol.Command> filter =
-        ctx.spawn(DpFilter.create(split.site(), hospital, mechanism, p.epsilon(), s.seed()), "dp-filter-" + suffix);
+        ctx.spawn(DpFilter.create(split.site(), hospital, mechanism, p.epsilon(), s.seed()), DP_FILTER_PREFIX + suffix);
     ctx.watch(filter);
     return filter;
   }

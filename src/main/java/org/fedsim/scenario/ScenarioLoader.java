@@ -123,7 +123,7 @@ public final class ScenarioLoader {
     Config base = full.withoutPath(SWEEP);
     List<RunSpec> runs = new ArrayList<>();
     if (axes.isEmpty()) {
-      runs.add(new RunSpec("seed=" + base.getLong("seed"), toScenario(base)));
+      runs.add(new RunSpec("seed=" + base.getLong("seed"), toScenario(base), concise(base)));
       return runs;
     }
     List<String> keys = new ArrayList<>(axes.keySet());
@@ -136,11 +136,30 @@ public final class ScenarioLoader {
         cfg = cfg.withValue(keys.get(a), v);
         label.add(shortKey(keys.get(a), keys) + "=" + labelValue(v));
       }
-      runs.add(new RunSpec(String.join(",", label), toScenario(cfg)));
+      runs.add(new RunSpec(String.join(",", label), toScenario(cfg), concise(cfg)));
       int a = keys.size() - 1;
       while (a >= 0 && ++idx[a] == axes.get(keys.get(a)).size()) idx[a--] = 0;
       if (a < 0) return runs;
     }
+  }
+
+  private static String concise(Config cfg) {
+    return cfg.root().render(ConfigRenderOptions.concise());
+  }
+
+  /**
+   * A run's settings from its HOCON text ({@link RunSpec#hocon()}), as a hospital node receives them; {@code
+   * csvPath}, when not null, replaces {@code dataset.csv.path} (each node reads its own copy of the data).
+   */
+  public static Scenario scenarioOf(String hocon, String csvPath) {
+    Config cfg;
+    try {
+      cfg = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription("the server's scenario"));
+    } catch (ConfigException e) {
+      throw new ScenarioException("cannot parse the scenario sent by the server: " + e.getMessage(), e);
+    }
+    if (csvPath != null) cfg = cfg.withValue("dataset.csv.path", ConfigValueFactory.fromAnyRef(csvPath, "--data"));
+    return toScenario(cfg);
   }
 
   private static void collectAxes(ConfigObject obj, String prefix, Map<String, ConfigList> axes) {

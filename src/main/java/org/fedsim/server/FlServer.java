@@ -45,6 +45,13 @@ public final class FlServer {
     ActorRef<HospitalProtocol.Command> restart(String site, int round, ActorContext<ServerProtocol.Command> context);
   }
 
+  /**
+   * A site whose node was lost is back (its node restarted and rejoined the cluster) with a new actor; it can be
+   * selected again from the next round.
+   */
+  public record SiteRejoined(String site, ActorRef<HospitalProtocol.Command> ref)
+      implements ServerProtocol.Command, NoSerializationVerificationNeeded {}
+
   private record TrainingDeadline(int round) implements ServerProtocol.Command, NoSerializationVerificationNeeded {}
 
   private record EvaluationDeadline(int round) implements ServerProtocol.Command, NoSerializationVerificationNeeded {}
@@ -111,6 +118,8 @@ public final class FlServer {
   private final Map<String, ActorRef<HospitalProtocol.Command>> live = new HashMap<>();
   /** Sites whose actor stopped (a crash) and has not been restarted. */
   private final Set<String> down = new TreeSet<>();
+  /** Of those, sites whose actor stopped without a scripted crash: its node was lost (cluster). */
+  private final Set<String> lost = new TreeSet<>();
   /** Late updates to fold into the next round (late-updates = fold). */
   private List<ServerProtocol.LocalUpdate> foldedLate = new ArrayList<>();
   private double clockMillis;
@@ -181,6 +190,7 @@ public final class FlServer {
       site.ref().tell(new HospitalProtocol.TrainRequest(round, global, plan, context.getSelf()));
     }
     Round r = new Round(round, global, selected, target, deadlineMillis(selected));
+    r.unreachable.addAll(lost); // as the round started: a site that rejoins during it takes part from the next
     if (selected.isEmpty()) { // nobody to wait for: decide through the mailbox, not by recursion
       context.getSelf().tell(new NobodyToWaitFor(round));
     }
@@ -211,9 +221,24 @@ public final class FlServer {
         .onMessage(NobodyToWaitFor.class, d -> d.round() == r.number ? endTraining(r, false) : Behaviors.same())
         .onMessage(ServerProtocol.EvaluationReport.class, e -> dropStale(e.round(), e.site(), "evaluation"))
         .onMessage(EvaluationDeadline.class, d -> Behaviors.same())
+        .onMessage(SiteRejoined.class, this::onRejoined)
         .onSignal(ChildFailed.class, FlServer::failed)
         .onSignal(Terminated.class, t -> onSiteStopped(r, t.getRef(), true))
         .build();
+  }
+
+  /** A lost site's node is back: its new actor takes part from the next round. */
+  private Behavior<ServerProtocol.Command> onRejoined(SiteRejoined m) {
+    if (!lost.contains(m.site())) {
+      context.getLog().debug("ignoring a rejoin of {}, which was not lost", m.site());
+      return Behaviors.same();
+    }
+    context.watch(m.ref());
+    live.put(m.site(), m.ref());
+    lost.remove(m.site());
+    down.remove(m.site());
+    context.getLog().info("site {} rejoined; it can take part from the next round", m.site());
+    return Behaviors.same();
   }
 
   /** A restarted site (a child) failed: a bug, not a scripted crash; fail the run. */
@@ -229,10 +254,15 @@ public final class FlServer {
     }
     if (name == null || down.contains(name)) return Behaviors.same();
     down.add(name);
-    context.getLog().warn("round {}: site {} stopped (crashed)", r.number, name);
+    // a stop nobody scripted: the actor's node is gone (a cluster member was downed); the site is dropped
+    boolean scripted = events.crashesAt(name, r.number);
+    if (!scripted) lost.add(name);
+    context.getLog().warn("round {}: site {} {}", r.number, name,
+        scripted ? "stopped (crashed)" : "is unreachable (its actor's node was lost)");
     if (training) {
       if (r.isSelected(name) && !r.answered(name)) {
-        r.absences.put(name, new ServerProtocol.NoUpdate(r.number, name, ServerProtocol.Absence.CRASHED, 0));
+        r.absences.put(name, new ServerProtocol.NoUpdate(r.number, name,
+            scripted ? ServerProtocol.Absence.CRASHED : ServerProtocol.Absence.LOST, 0));
         if (r.allAnswered()) return endTraining(r, false);
       }
       return Behaviors.same();
@@ -286,7 +316,11 @@ public final class FlServer {
       ServerProtocol.LocalUpdate u = r.updates.get(name);
       ServerProtocol.NoUpdate a = r.absences.get(name);
       if (a != null) {
-        SiteStatus st = a.reason() == ServerProtocol.Absence.OFFLINE ? SiteStatus.OFFLINE : SiteStatus.CRASHED;
+        SiteStatus st = switch (a.reason()) {
+          case OFFLINE -> SiteStatus.OFFLINE;
+          case CRASHED -> SiteStatus.CRASHED;
+          case LOST -> SiteStatus.DROPOUT;
+        };
         r.outcome.put(name, new Outcome(st, "", null, a.simulatedMillis()));
       } else if (u == null) {
         r.outcome.put(name, new Outcome(SiteStatus.DROPOUT, "", null, Double.NaN));
@@ -391,6 +425,7 @@ public final class FlServer {
         .onMessage(TrainingDeadline.class, d -> Behaviors.same())
         .onMessage(NobodyToWaitFor.class, d -> Behaviors.same())
         .onMessage(ServerProtocol.NoUpdate.class, a -> dropStale(a.round(), a.site(), "absence"))
+        .onMessage(SiteRejoined.class, this::onRejoined)
         .onSignal(ChildFailed.class, FlServer::failed)
         .onSignal(Terminated.class, t -> onSiteStopped(r, t.getRef(), false))
         .build();
@@ -408,7 +443,8 @@ public final class FlServer {
     timers.cancel(DEADLINE);
     List<SiteRound> lines = new ArrayList<>(sites.size());
     for (Site site : sites) {
-      lines.add(r.line(site.name(), absentStatus(site.name(), r.number), ledger.epsilon(site.name())));
+      SiteStatus absent = r.unreachable.contains(site.name()) ? SiteStatus.UNREACHABLE : absentStatus(site.name(), r.number);
+      lines.add(r.line(site.name(), absent, ledger.epsilon(site.name())));
     }
     int accepted = (int) lines.stream().filter(SiteRound::participated).count();
     clockMillis += r.simulatedMillis;
@@ -427,6 +463,7 @@ public final class FlServer {
   private SiteStatus absentStatus(String site, int round) {
     if (events.hasLeft(site, round)) return SiteStatus.LEFT;
     if (!events.isMember(site, round)) return SiteStatus.NOT_JOINED;
+    if (lost.contains(site)) return SiteStatus.UNREACHABLE;
     if (down.contains(site)) return SiteStatus.CRASHED;
     return SiteStatus.NOT_SELECTED;
   }
@@ -452,6 +489,7 @@ public final class FlServer {
     final Map<String, Outcome> outcome = new LinkedHashMap<>();
     final Map<String, ServerProtocol.EvaluationReport> evaluations = new TreeMap<>();
     final Set<String> evaluators = new TreeSet<>();
+    final Set<String> unreachable = new TreeSet<>();
     ModelWeights next;
     double simulatedMillis;
     String decision = "aggregated";

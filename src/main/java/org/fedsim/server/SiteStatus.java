@@ -18,6 +18,8 @@ public enum SiteStatus {
   NOT_JOINED("not_joined"),
   /** Left the federation for good (scripted). */
   LEFT("left"),
+  /** Its cluster node was lost (downed), and it has not rejoined yet: it cannot be selected. */
+  UNREACHABLE("unreachable"),
   /** Not selected this round. */
   NOT_SELECTED("not_selected");
 

@@ -1,0 +1,40 @@
+package org.fedsim.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.fedsim.cluster.DevCertificates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fedsim certs}: a development CA and one keystore per cluster node. */
+@Command(
+    name = "certs",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Create a development certificate authority and one PKCS#12 keystore per node (signed by the CA), with the "
+            + "JDK's keytool, for 'fedsim node' (mutual TLS). Run it again on the same directory to add nodes: the "
+            + "CA is reused. Passwords are random, in DIR/<node>.password (readable by you only).",
+        "Not for production: a real deployment uses its own PKI."},
+    footer = {"", "Example:", "  fedsim certs --out certs --nodes server,h1,h2,h3"})
+final class CertsCommand implements Callable<Integer> {
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory for the CA and keystores")
+  Path out;
+
+  @Option(names = "--nodes", required = true, split = ",", paramLabel = "NAME",
+      description = "node names, comma-separated (use them as 'fedsim node --name')")
+  List<String> nodes;
+
+  @Override
+  public Integer call() {
+    List<Path> written;
+    try {
+      written = DevCertificates.create(out, nodes);
+    } catch (IllegalArgumentException e) {
+      throw new org.fedsim.scenario.ScenarioException(e.getMessage(), e);
+    }
+    System.out.println("fedsim certs: wrote " + written.size() + " files in " + out);
+    for (Path p : written) System.out.println("  " + p);
+    return 0;
+  }
+}

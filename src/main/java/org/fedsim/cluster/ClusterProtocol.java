@@ -1,0 +1,47 @@
+package org.fedsim.cluster;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.ServiceKey;
+import java.util.List;
+import org.fedsim.protocol.CborSerializable;
+import org.fedsim.protocol.HospitalProtocol;
+
+/**
+ * What the server node and hospital nodes of a cluster say to each other before and after a run. The server sends a
+ * run's settings (HOCON text: the dataset's description, never rows); a hospital node loads its own sites' data from
+ * a path local to it, starts their hospitals and answers with their actor references and row counts.
+ */
+public final class ClusterProtocol {
+  private ClusterProtocol() {}
+
+  /** The Receptionist key under which a hospital node offers the site {@code site}. */
+  public static ServiceKey<HostCommand> siteKey(String site) {
+    return ServiceKey.create(HostCommand.class, "fedsim-site:" + site);
+  }
+
+  /** What a hospital node's {@link SiteHost} accepts. */
+  public interface HostCommand extends CborSerializable {}
+
+  /** Start the hospitals of {@code sites} for run {@code runId}, with the run's settings ({@code scenarioHocon}). */
+  public record PrepareSites(String runId, String scenarioHocon, List<String> sites, ActorRef<HostReply> replyTo)
+      implements HostCommand {}
+
+  /** Run {@code runId} is over: stop its hospitals. */
+  public record EndRun(String runId) implements HostCommand {}
+
+  /** What a hospital node answers. */
+  public interface HostReply extends CborSerializable {}
+
+  /**
+   * One site a hospital node started: the actor the server talks to (the hospital, or the DP filter in front of it),
+   * its row counts, and its position in the node's dataset (the server orders sites as a single JVM would).
+   */
+  public record SiteInfo(String site, int index, int numTrain, int numValidation,
+      ActorRef<HospitalProtocol.Command> ref) implements CborSerializable {}
+
+  /** The hospitals of a {@link PrepareSites} are up. */
+  public record SitesReady(String runId, String host, int numFeatures, List<SiteInfo> sites) implements HostReply {}
+
+  /** A hospital node cannot serve a {@link PrepareSites}: why (bad data path, unknown site, bad settings). */
+  public record PrepareFailed(String runId, String host, String reason) implements HostReply {}
+}

@@ -1,0 +1,278 @@
+package org.fedsim.cluster;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.ChildFailed;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.fedsim.protocol.ModelWeights;
+import org.fedsim.scenario.ClusterRunSettings;
+import org.fedsim.scenario.ExperimentRunner;
+import org.fedsim.scenario.RunGuardian;
+import org.fedsim.scenario.RunSpec;
+import org.fedsim.scenario.Scenario;
+import org.fedsim.scenario.ScenarioException;
+import org.fedsim.server.FlServer;
+import org.fedsim.server.RunEvent;
+import org.fedsim.server.ServerState;
+import org.fedsim.timing.TimingModel;
+
+/**
+ * One run on a cluster, on the server node: waits until hospital nodes offer every site the run needs (Receptionist
+ * keys {@link ClusterProtocol#siteKey}), or the join timeout; sends each node the run's settings; gets back its
+ * hospitals' actor references and row counts; then runs the {@link FlServer} against those remote actors, exactly as
+ * a single JVM does. While the run goes on, a site whose node was lost and comes back is started again on the new
+ * node and rejoins the run. The server node holds no patient data.
+ */
+public final class ClusterRunGuardian {
+  private ClusterRunGuardian() {}
+
+  private record JoinTimeout() implements NoSerializationVerificationNeeded {}
+
+  private record PrepareTimeout() implements NoSerializationVerificationNeeded {}
+
+  private static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(5);
+
+  public static Behavior<Object> create(RunSpec spec, String runId, ServerState resumeFrom, Consumer<Object> sink) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ClusterRunSettings settings;
+      try {
+        settings = ClusterRunSettings.of(spec);
+      } catch (RuntimeException e) {
+        sink.accept(e);
+        return Behaviors.stopped();
+      }
+      return new Run(ctx, timers, spec, runId, settings, resumeFrom, sink).waitForSites();
+    }));
+  }
+
+  private static final class Run {
+    private final ActorContext<Object> ctx;
+    private final TimerScheduler<Object> timers;
+    private final RunSpec spec;
+    private final String runId;
+    private final ClusterRunSettings settings;
+    private final ServerState resumeFrom;
+    private final Consumer<Object> sink;
+    /** Each needed site's key, and the hosts currently offering it. */
+    private final Map<ServiceKey<ClusterProtocol.HostCommand>, String> siteOfKey = new HashMap<>();
+    private final Map<String, Set<ActorRef<ClusterProtocol.HostCommand>>> offers = new TreeMap<>();
+    /** The host serving each site in this run. */
+    private final Map<String, ActorRef<ClusterProtocol.HostCommand>> hostOf = new LinkedHashMap<>();
+    private final Set<ActorRef<ClusterProtocol.HostCommand>> pending = new LinkedHashSet<>();
+    private final List<ClusterProtocol.SiteInfo> ready = new ArrayList<>();
+    private final Set<ActorRef<ClusterProtocol.HostCommand>> used = new LinkedHashSet<>();
+    private int numFeatures = -1;
+    private ActorRef<org.fedsim.protocol.ServerProtocol.Command> server;
+
+    Run(ActorContext<Object> ctx, TimerScheduler<Object> timers, RunSpec spec, String runId,
+        ClusterRunSettings settings, ServerState resumeFrom, Consumer<Object> sink) {
+      this.ctx = ctx;
+      this.timers = timers;
+      this.spec = spec;
+      this.runId = runId;
+      this.settings = settings;
+      this.resumeFrom = resumeFrom;
+      this.sink = sink;
+    }
+
+    // ---- 1. waiting for hospital nodes ----
+
+    Behavior<Object> waitForSites() {
+      for (String site : settings.sites()) {
+        ServiceKey<ClusterProtocol.HostCommand> key = ClusterProtocol.siteKey(site);
+        siteOfKey.put(key, site);
+        offers.put(site, new LinkedHashSet<>());
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, ctx.getSelf().narrow()));
+      }
+      timers.startSingleTimer(new JoinTimeout(), settings.joinTimeout());
+      ctx.getLog().info("run {}: waiting up to {} for hospital nodes offering {}", spec.label(),
+          settings.joinTimeout(), settings.sites());
+      return Behaviors.receive(Object.class)
+          .onMessage(Receptionist.Listing.class, l -> {
+            onListing(l);
+            return missing().isEmpty() ? prepare() : Behaviors.same();
+          })
+          .onMessage(JoinTimeout.class, t -> {
+            List<String> missing = missing();
+            if (!settings.proceedWithout() || missing.size() == settings.sites().size()) {
+              return fail(new ScenarioException("run " + spec.label() + ": no hospital node offered " + missing
+                  + " within cluster.join-timeout = " + settings.joinTimeout()
+                  + (settings.proceedWithout() ? "" : " (cluster.missing-sites = fail)")));
+            }
+            ctx.getLog().warn("run {}: join timeout; going on without {}", spec.label(), missing);
+            return prepare();
+          })
+          .build();
+    }
+
+    private void onListing(Receptionist.Listing l) {
+      @SuppressWarnings("unchecked")
+      ServiceKey<ClusterProtocol.HostCommand> key = (ServiceKey<ClusterProtocol.HostCommand>) l.getKey();
+      String site = siteOfKey.get(key);
+      if (site != null) offers.put(site, new LinkedHashSet<>(l.getServiceInstances(key)));
+    }
+
+    private List<String> missing() {
+      return offers.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    }
+
+    // ---- 2. each node starts its sites ----
+
+    private Behavior<Object> prepare() {
+      timers.cancel(JoinTimeout.class);
+      Map<ActorRef<ClusterProtocol.HostCommand>, List<String>> bySite = new LinkedHashMap<>();
+      for (Map.Entry<String, Set<ActorRef<ClusterProtocol.HostCommand>>> e : offers.entrySet()) {
+        if (e.getValue().isEmpty()) continue;
+        ActorRef<ClusterProtocol.HostCommand> host = first(e.getValue());
+        if (e.getValue().size() > 1) {
+          ctx.getLog().warn("site {} is offered by {} nodes; using {}", e.getKey(), e.getValue().size(), host.path());
+        }
+        hostOf.put(e.getKey(), host);
+        bySite.computeIfAbsent(host, h -> new ArrayList<>()).add(e.getKey());
+      }
+      for (Map.Entry<ActorRef<ClusterProtocol.HostCommand>, List<String>> e : bySite.entrySet()) {
+        e.getKey().tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), e.getValue(), ctx.getSelf().narrow()));
+        pending.add(e.getKey());
+        used.add(e.getKey());
+      }
+      timers.startSingleTimer(new PrepareTimeout(), PREPARE_TIMEOUT);
+      return Behaviors.receive(Object.class)
+          .onMessage(ClusterProtocol.SitesReady.class, r -> {
+            if (!r.runId().equals(runId)) return Behaviors.same();
+            pending.removeIf(h -> r.sites().stream().anyMatch(s -> h.equals(hostOf.get(s.site()))));
+            if (numFeatures >= 0 && numFeatures != r.numFeatures()) {
+              return fail(new ScenarioException("hospital node " + r.host() + " has " + r.numFeatures()
+                  + " features, others " + numFeatures + ": the nodes' datasets differ"));
+            }
+            numFeatures = r.numFeatures();
+            ready.addAll(r.sites());
+            return pending.isEmpty() ? start() : Behaviors.same();
+          })
+          .onMessage(ClusterProtocol.PrepareFailed.class, f -> f.runId().equals(runId)
+              ? fail(new ScenarioException("run " + spec.label() + ": " + f.reason())) : Behaviors.same())
+          .onMessage(PrepareTimeout.class, t -> fail(new IllegalStateException("run " + spec.label()
+              + ": hospital nodes did not start their sites within " + PREPARE_TIMEOUT)))
+          .onMessage(Receptionist.Listing.class, l -> {
+            onListing(l);
+            return Behaviors.same();
+          })
+          .build();
+    }
+
+    private static ActorRef<ClusterProtocol.HostCommand> first(Set<ActorRef<ClusterProtocol.HostCommand>> refs) {
+      return refs.stream().min(Comparator.comparing(r -> r.path().toString())).orElseThrow();
+    }
+
+    // ---- 3. the run ----
+
+    private Behavior<Object> start() {
+      timers.cancel(PrepareTimeout.class);
+      Scenario s = spec.scenario();
+      // the order a single JVM would give them: the position of each site in the dataset
+      ready.sort(Comparator.comparingInt(ClusterProtocol.SiteInfo::index).thenComparing(ClusterProtocol.SiteInfo::site));
+      Map<String, Integer> trainRows = new LinkedHashMap<>();
+      for (ClusterProtocol.SiteInfo site : ready) trainRows.put(site.site(), site.numTrain());
+      try {
+        s.events().checkSites(trainRows.keySet());
+      } catch (RuntimeException e) {
+        return fail(e);
+      }
+      ExperimentRunner.warnIfDeltaTooLarge(s, trainRows);
+      ServerState from = resumeFrom != null ? resumeFrom
+          : ServerState.initial(ExperimentRunner.initialWeights(s, numFeatures));
+      ModelWeights initial = from.global();
+      TimingModel timing = RunGuardian.timing(s);
+      Map<String, Double> expected = new HashMap<>();
+      List<FlServer.Site> sites = new ArrayList<>();
+      for (ClusterProtocol.SiteInfo site : ready) {
+        expected.put(site.site(), timing.expectedMillis(site.site(), site.numTrain(), s.model().localEpochs(),
+            initial.size()));
+        sites.add(new FlServer.Site(site.site(), site.ref()));
+      }
+      ctx.getLog().info("run {}: {} site(s) on {} hospital node(s); starting", spec.label(), sites.size(), used.size());
+      try {
+        server = ctx.spawn(FlServer.create(RunGuardian.serverSettings(s, RunGuardian.mechanism(s, trainRows)), sites,
+            from, RunGuardian.strategy(s, sites.size()), ctx.getSelf().narrow(), expected, s.events().schedule(),
+            null), "server");
+      } catch (RuntimeException e) {
+        return fail(e);
+      }
+      ctx.watch(server);
+      return running();
+    }
+
+    private Behavior<Object> running() {
+      return Behaviors.receive(Object.class)
+          .onMessage(RunEvent.RoundCompleted.class, e -> {
+            sink.accept(e);
+            return Behaviors.same();
+          })
+          .onMessage(RunEvent.RunFinished.class, e -> {
+            endRun();
+            sink.accept(e);
+            return Behaviors.stopped();
+          })
+          .onMessage(Receptionist.Listing.class, l -> {
+            onListing(l);
+            rejoinNewHosts();
+            return Behaviors.same();
+          })
+          .onMessage(ClusterProtocol.SitesReady.class, r -> {
+            if (!r.runId().equals(runId)) return Behaviors.same();
+            for (ClusterProtocol.SiteInfo site : r.sites()) {
+              server.tell(new FlServer.SiteRejoined(site.site(), site.ref()));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(ClusterProtocol.PrepareFailed.class, f -> {
+            ctx.getLog().error("run {}: a returning node could not start its sites: {}", spec.label(), f.reason());
+            return Behaviors.same();
+          })
+          .onSignal(ChildFailed.class, failed -> fail(new IllegalStateException("the server failed: "
+              + failed.getCause().getMessage(), failed.getCause())))
+          .onSignal(Terminated.class, t -> Behaviors.same())
+          .build();
+    }
+
+    /** A site whose host is gone and that a new node offers: start it there; the server takes it back. */
+    private void rejoinNewHosts() {
+      for (Map.Entry<String, ActorRef<ClusterProtocol.HostCommand>> e : hostOf.entrySet()) {
+        Set<ActorRef<ClusterProtocol.HostCommand>> now = offers.getOrDefault(e.getKey(), Set.of());
+        if (now.isEmpty() || now.contains(e.getValue())) continue;
+        ActorRef<ClusterProtocol.HostCommand> host = first(now);
+        ctx.getLog().info("run {}: site {} is offered again by {}; starting it there", spec.label(), e.getKey(),
+            host.path());
+        e.setValue(host);
+        used.add(host);
+        host.tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), List.of(e.getKey()), ctx.getSelf().narrow()));
+      }
+    }
+
+    private void endRun() {
+      for (ActorRef<ClusterProtocol.HostCommand> host : used) host.tell(new ClusterProtocol.EndRun(runId));
+    }
+
+    private Behavior<Object> fail(Throwable t) {
+      endRun();
+      sink.accept(t);
+      return Behaviors.stopped();
+    }
+  }
+}

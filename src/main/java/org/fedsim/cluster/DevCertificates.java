@@ -1,0 +1,164 @@
+package org.fedsim.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A development certificate authority and one PKCS#12 keystore per node, made with the JDK's own {@code keytool}
+ * (EC P-256 keys, SHA256withECDSA). Layout of the directory:
+ * <pre>
+ *   ca.p12, ca.password                 the CA's key and certificate (keep private; signs nodes added later)
+ *   ca.pem                              the CA's certificate
+ *   truststore.p12, truststore.password the CA's certificate, what every node trusts
+ *   NODE.p12, NODE.password             NODE's key and CA-signed certificate chain
+ * </pre>
+ * Running it again on the same directory reuses the CA, so nodes can be added; an existing node is refused.
+ */
+public final class DevCertificates {
+  private static final Logger log = LoggerFactory.getLogger(DevCertificates.class);
+  static final String TRUSTSTORE = "truststore";
+  private static final String CA = "ca";
+  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  private static final String VALIDITY_DAYS = "825";
+
+  private DevCertificates() {}
+
+  public static Path keyStore(Path dir, String node) {
+    return dir.resolve(node + ".p12");
+  }
+
+  public static Path trustStore(Path dir) {
+    return dir.resolve(TRUSTSTORE + ".p12");
+  }
+
+  public static Path passwordFile(Path dir, String node) {
+    return dir.resolve(node + ".password");
+  }
+
+  /** Creates (or reuses) the CA in {@code dir} and a keystore for each of {@code nodes}; returns the files written. */
+  public static List<Path> create(Path dir, List<String> nodes) {
+    if (nodes.isEmpty()) throw new IllegalArgumentException("--nodes: expected at least one node name");
+    for (String node : nodes) {
+      if (!NODE_NAME.matcher(node).matches() || node.equals(CA) || node.equals(TRUSTSTORE)) {
+        throw new IllegalArgumentException("--nodes: '" + node + "' is not a usable node name (letters, digits, "
+            + "'.', '_', '-'; not 'ca' or 'truststore')");
+      }
+      if (Files.exists(keyStore(dir, node))) {
+        throw new IllegalArgumentException(keyStore(dir, node) + " already exists; remove it to issue a new one");
+      }
+    }
+    if (nodes.stream().distinct().count() != nodes.size()) {
+      throw new IllegalArgumentException("--nodes: a node name is listed twice: " + nodes);
+    }
+    List<Path> written = new ArrayList<>();
+    try {
+      Files.createDirectories(dir);
+      if (!Files.exists(keyStore(dir, CA))) {
+        createCa(dir);
+        written.addAll(List.of(keyStore(dir, CA), passwordFile(dir, CA), dir.resolve("ca.pem"), trustStore(dir),
+            passwordFile(dir, TRUSTSTORE)));
+      } else {
+        log.info("reusing the CA in {}", dir);
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+      try {
+        List<Future<?>> jobs = new ArrayList<>();
+        for (String node : nodes) jobs.add(pool.submit(() -> {
+          createNode(dir, node);
+          return null;
+        }));
+        for (Future<?> job : jobs) job.get();
+      } finally {
+        pool.shutdown();
+      }
+      for (String node : nodes) written.addAll(List.of(keyStore(dir, node), passwordFile(dir, node)));
+      return written;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause.getMessage(), cause);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write certificates in " + dir + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void createCa(Path dir) throws IOException {
+    String pass = newPassword(passwordFile(dir, CA));
+    keytool("-genkeypair", "-alias", CA, "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
+        "-dname", "CN=fedsim development CA", "-ext", "bc:c", "-ext", "KeyUsage=keyCertSign,cRLSign",
+        "-validity", VALIDITY_DAYS, "-keystore", keyStore(dir, CA).toString(), "-storetype", "PKCS12",
+        "-storepass", pass);
+    keytool("-exportcert", "-rfc", "-alias", CA, "-keystore", keyStore(dir, CA).toString(), "-storepass", pass,
+        "-file", dir.resolve("ca.pem").toString());
+    String trustPass = newPassword(passwordFile(dir, TRUSTSTORE));
+    keytool("-importcert", "-noprompt", "-alias", "fedsim-ca", "-file", dir.resolve("ca.pem").toString(),
+        "-keystore", trustStore(dir).toString(), "-storetype", "PKCS12", "-storepass", trustPass);
+  }
+
+  private static void createNode(Path dir, String node) throws IOException {
+    String caPass = Files.readString(passwordFile(dir, CA), StandardCharsets.UTF_8).trim();
+    String pass = newPassword(passwordFile(dir, node));
+    String ks = keyStore(dir, node).toString();
+    Path csr = dir.resolve(node + ".csr");
+    Path pem = dir.resolve(node + ".pem");
+    try {
+      keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg",
+          "SHA256withECDSA", "-dname", "CN=" + node + ", O=fedsim", "-validity", VALIDITY_DAYS, "-keystore", ks,
+          "-storetype", "PKCS12", "-storepass", pass);
+      keytool("-certreq", "-alias", "node", "-keystore", ks, "-storepass", pass, "-file", csr.toString());
+      keytool("-gencert", "-rfc", "-alias", CA, "-keystore", keyStore(dir, CA).toString(), "-storepass", caPass,
+          "-infile", csr.toString(), "-outfile", pem.toString(), "-validity", VALIDITY_DAYS,
+          "-ext", "KeyUsage=digitalSignature", "-ext", "ExtendedKeyUsage=serverAuth,clientAuth");
+      keytool("-importcert", "-noprompt", "-alias", "fedsim-ca", "-file", dir.resolve("ca.pem").toString(),
+          "-keystore", ks, "-storepass", pass);
+      keytool("-importcert", "-alias", "node", "-file", pem.toString(), "-keystore", ks, "-storepass", pass);
+    } finally {
+      Files.deleteIfExists(csr);
+      Files.deleteIfExists(pem);
+    }
+    log.info("issued {} (CN={}) signed by the CA in {}", ks, node, dir);
+  }
+
+  /** A random password, written to {@code file} readable by its owner only. */
+  private static String newPassword(Path file) throws IOException {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    String pass = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Files.deleteIfExists(file);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, pass + "\n", StandardCharsets.UTF_8);
+    return pass;
+  }
+
+  private static void keytool(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("keytool " + args[0] + " failed: " + out.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

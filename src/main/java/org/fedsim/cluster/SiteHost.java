@@ -1,0 +1,148 @@
+package org.fedsim.cluster;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.ChildFailed;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.fedsim.data.Dataset;
+import org.fedsim.data.Preprocessor;
+import org.fedsim.data.SiteSplit;
+import org.fedsim.model.LocalModel;
+import org.fedsim.protocol.HospitalProtocol;
+import org.fedsim.protocol.ModelWeights;
+import org.fedsim.scenario.DatasetSpec;
+import org.fedsim.scenario.ExperimentRunner;
+import org.fedsim.scenario.RunGuardian;
+import org.fedsim.scenario.Scenario;
+import org.fedsim.scenario.ScenarioLoader;
+import org.fedsim.timing.TimingModel;
+
+/**
+ * A hospital node's host: offers its sites under their Receptionist keys, and for each run the server asks of it
+ * loads the dataset the run describes from this node's own path, keeps the rows of its sites, and starts their
+ * hospitals (with a DP filter in front when privacy is local). The rows never leave this node; only actor references
+ * and row counts go back. Loading blocks, so spawn it on the training dispatcher.
+ */
+public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand> {
+
+  /**
+   * @param host this node's name (in logs and replies)
+   * @param sites the sites this node holds
+   * @param csvPath this node's copy of a CSV dataset (replaces the scenario's {@code dataset.csv.path}); null: as sent
+   */
+  public static Behavior<ClusterProtocol.HostCommand> create(String host, List<String> sites, String csvPath) {
+    return Behaviors.setup(ctx -> new SiteHost(ctx, host, sites, csvPath));
+  }
+
+  /** This node's sites' rows of one dataset (the other sites' rows are dropped once split), in dataset order. */
+  private record Prepared(int numFeatures, List<SiteSplit> splits, List<Integer> indices, List<String> allSites) {}
+
+  private final String host;
+  private final Set<String> sites;
+  private final String csvPath;
+  private final Map<DatasetSpec, Prepared> cache = new HashMap<>();
+  /** The actor-name suffixes of each run's sites (a hospital, and a DP filter when privacy is local). */
+  private final Map<String, List<String>> runs = new HashMap<>();
+  private int spawned;
+
+  private SiteHost(ActorContext<ClusterProtocol.HostCommand> context, String host, List<String> sites, String csvPath) {
+    super(context);
+    this.host = host;
+    this.sites = new LinkedHashSet<>(sites);
+    this.csvPath = csvPath;
+    for (String site : this.sites) {
+      context.getSystem().receptionist().tell(Receptionist.register(ClusterProtocol.siteKey(site), context.getSelf()));
+    }
+    context.getLog().info("hospital node {} offers sites {}", host, this.sites);
+  }
+
+  @Override
+  public Receive<ClusterProtocol.HostCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ClusterProtocol.PrepareSites.class, this::prepare)
+        .onMessage(ClusterProtocol.EndRun.class, this::end)
+        .onSignal(ChildFailed.class, f -> {
+          getContext().getLog().error("hospital actor {} failed: {}", f.getRef().path().name(), f.getCause().toString());
+          return this;
+        })
+        .onSignal(Terminated.class, t -> this) // a scripted crash, or the end of a run: the server counts it
+        .build();
+  }
+
+  private Behavior<ClusterProtocol.HostCommand> prepare(ClusterProtocol.PrepareSites p) {
+    try {
+      p.replyTo().tell(start(p));
+    } catch (RuntimeException e) { // bad settings or data: the server fails the run with this reason
+      getContext().getLog().error("run {}: cannot start sites {}: {}", p.runId(), p.sites(), e.getMessage());
+      p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, host + ": " + e.getMessage()));
+    }
+    return this;
+  }
+
+  private ClusterProtocol.SitesReady start(ClusterProtocol.PrepareSites p) {
+    for (String site : p.sites()) {
+      if (!sites.contains(site)) throw new IllegalArgumentException("site " + site + " is not held here " + sites);
+    }
+    Scenario s = ScenarioLoader.scenarioOf(p.scenarioHocon(), csvPath);
+    Prepared data = cache.computeIfAbsent(s.dataset(), spec -> {
+      Dataset ds = spec.load();
+      List<SiteSplit> all = Preprocessor.prepare(ds, s.preprocessing());
+      List<SiteSplit> mine = new ArrayList<>();
+      List<Integer> indices = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        if (sites.contains(all.get(i).site())) {
+          mine.add(all.get(i));
+          indices.add(i);
+        }
+      }
+      return new Prepared(ds.numFeatures(), mine, indices, all.stream().map(SiteSplit::site).toList());
+    });
+    int inputs = data.numFeatures();
+    ModelWeights initial = ExperimentRunner.initialWeights(s, inputs);
+    Supplier<LocalModel> models = RunGuardian.models(s, inputs, initial);
+    TimingModel timing = RunGuardian.timing(s);
+    List<ClusterProtocol.SiteInfo> infos = new ArrayList<>();
+    List<String> suffixes = runs.computeIfAbsent(p.runId(), id -> new ArrayList<>());
+    for (String site : p.sites()) {
+      int mine = indexOf(data, site);
+      SiteSplit split = data.splits().get(mine);
+      int index = data.indices().get(mine);
+      String suffix = "" + (++spawned);
+      ActorRef<HospitalProtocol.Command> ref = RunGuardian.spawnSite(getContext(), s, split, models, timing, suffix);
+      suffixes.add(suffix);
+      infos.add(new ClusterProtocol.SiteInfo(site, index, split.train().size(), split.validation().size(), ref));
+    }
+    getContext().getLog().info("run {}: started sites {} ({} features)", p.runId(), p.sites(), inputs);
+    return new ClusterProtocol.SitesReady(p.runId(), host, inputs, infos);
+  }
+
+  private static int indexOf(Prepared data, String site) {
+    for (int i = 0; i < data.splits().size(); i++) if (data.splits().get(i).site().equals(site)) return i;
+    throw new IllegalArgumentException("site " + site + " has no rows in this node's dataset (its sites: "
+        + data.allSites() + ")");
+  }
+
+  private Behavior<ClusterProtocol.HostCommand> end(ClusterProtocol.EndRun e) {
+    List<String> suffixes = runs.remove(e.runId());
+    if (suffixes == null) return this;
+    for (String suffix : suffixes) {
+      for (String prefix : List.of(RunGuardian.DP_FILTER_PREFIX, RunGuardian.HOSPITAL_PREFIX)) {
+        getContext().getChild(prefix + suffix).ifPresent(child -> getContext().stop(child));
+      }
+    }
+    getContext().getLog().info("run {} over: stopped the hospitals of its {} site(s)", e.runId(), suffixes.size());
+    return this;
+  }
+}

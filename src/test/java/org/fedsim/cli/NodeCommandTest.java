@@ -1,0 +1,50 @@
+package org.fedsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to {@code fedsim node}, {@code fedsim certs} and {@code fedsim cluster-demo}: exit 2 and a precise message. */
+class NodeCommandTest {
+  record Result(int code, String err) {}
+
+  static Result fedsim(String... args) {
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err)).execute(args);
+    return new Result(code, err.toString());
+  }
+
+  static void refused(String expected, String... args) {
+    Result r = fedsim(args);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+  }
+
+  @Test
+  void badRolesSitesAndServerOptionsAreRefused() {
+    refused("--role: expected server or hospital", "node", "--role", "manager");
+    refused("needs --sites", "node", "--role", "hospital");
+    refused("--sites is for hospital nodes", "node", "--role", "server", "--sites", "A", "--scenario", "x.conf");
+    refused("needs --scenario", "node", "--role", "server");
+    refused("are for the server node", "node", "--role", "hospital", "--sites", "A", "--scenario", "x.conf");
+  }
+
+  @Test
+  void missingCertificatesAndBadSeedNodesAreNamed(@TempDir Path tmp) {
+    refused("this node's keystore (fedsim.node.tls.name = h1) not found: " + tmp.resolve("h1.p12"),
+        "node", "--role", "hospital", "--sites", "A", "--name", "h1", "--certs", tmp.toString());
+    refused("fedsim.node.seed-nodes: expected host:port, got 'localhost'",
+        "node", "--role", "hospital", "--sites", "A", "--seed-nodes", "localhost", "--no-tls");
+  }
+
+  @Test
+  void certsRefusesBadNodeNamesAndClusterDemoBadCounts(@TempDir Path tmp) {
+    refused("not a usable node name", "certs", "--out", tmp.toString(), "--nodes", "a b");
+    refused("--restart-after needs --kill-at-round", "cluster-demo", "--restart-after", "2");
+  }
+}

@@ -1,0 +1,106 @@
+package org.fedsim.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.SerializationTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.fedsim.protocol.HospitalProtocol;
+import org.fedsim.protocol.ModelWeights;
+import org.fedsim.protocol.ServerProtocol;
+import org.fedsim.protocol.TrainingPlan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster's messages on the wire: CBOR round trips, and a 10⁶-parameter model across two nodes over mutual TLS. */
+class ClusterWireTest {
+
+  @Test
+  void everyClusterMessageSurvivesSerialization() {
+    ActorTestKit kit = ActorTestKit.create(ConfigFactory.load("test"));
+    try {
+      SerializationTestKit serialization = kit.serializationTestKit();
+      TestProbe<HospitalProtocol.Command> hospital = kit.createTestProbe();
+      TestProbe<ClusterProtocol.HostReply> guardian = kit.createTestProbe();
+      List<Object> messages = List.of(
+          new ClusterProtocol.PrepareSites("abc-1", "{\"rounds\":5}", List.of("WHITE", "HISPANIC/LATINO"),
+              guardian.ref()),
+          new ClusterProtocol.EndRun("abc-1"),
+          new ClusterProtocol.SitesReady("abc-1", "h1", 6,
+              List.of(new ClusterProtocol.SiteInfo("WHITE", 0, 2419, 605, hospital.ref()))),
+          new ClusterProtocol.PrepareFailed("abc-1", "h1", "site X has no rows"),
+          new ServerProtocol.NoUpdate(3, "WHITE", ServerProtocol.Absence.LOST, 0));
+      for (Object m : messages) assertEquals(m, serialization.verifySerialization(m, true), m.getClass().getName());
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  @Test
+  void aMillionParameterModelCrossesBetweenTwoNodesOverMutualTlsInOneMessage(@TempDir Path tmp) throws Exception {
+    DevCertificates.create(tmp, List.of("server", "h1"));
+    int portA = freePort();
+    int portB = freePort();
+    ActorTestKit a = ActorTestKit.create("fedsim", node(tmp, "server", NodeConfig.ROLE_SERVER, portA, portA));
+    ActorTestKit b = ActorTestKit.create("fedsim", node(tmp, "h1", NodeConfig.ROLE_HOSPITAL, portB, portA));
+    try {
+      float[] values = new float[1_000_000];
+      Random random = new Random(3);
+      for (int i = 0; i < values.length; i++) values[i] = (float) random.nextGaussian();
+      ModelWeights big = new ModelWeights(values);
+      TestProbe<ServerProtocol.Command> replyTo = a.createTestProbe();
+      HospitalProtocol.TrainRequest request = new HospitalProtocol.TrainRequest(1, big, new TrainingPlan(1, 32, 5),
+          replyTo.ref());
+      Serialization serialization = SerializationExtension.get(a.system());
+      int bytes = serialization.serialize(request).get().length;
+      long frame = a.system().settings().config().getBytes("akka.remote.artery.advanced.maximum-frame-size");
+      assertTrue(bytes > 4_000_000 && bytes < frame, "CBOR size " + bytes + " vs frame " + frame);
+
+      ServiceKey<HospitalProtocol.Command> key = ServiceKey.create(HospitalProtocol.Command.class, "wire-test");
+      TestProbe<HospitalProtocol.Command> receiver = b.createTestProbe();
+      b.system().receptionist().tell(Receptionist.register(key, receiver.ref()));
+      TestProbe<Receptionist.Listing> listings = a.createTestProbe();
+      a.system().receptionist().tell(Receptionist.subscribe(key, listings.ref()));
+      java.util.Set<akka.actor.typed.ActorRef<HospitalProtocol.Command>> offered = java.util.Set.of();
+      while (offered.isEmpty()) { // until the nodes have joined and the registration has spread
+        offered = listings.expectMessageClass(Receptionist.Listing.class, Duration.ofSeconds(60)).getServiceInstances(key);
+      }
+      akka.actor.typed.ActorRef<HospitalProtocol.Command> remote = offered.iterator().next();
+      assertTrue(remote.path().address().hasGlobalScope(), "the receiver is on the other node");
+      remote.tell(request);
+      HospitalProtocol.TrainRequest received =
+          receiver.expectMessageClass(HospitalProtocol.TrainRequest.class, Duration.ofSeconds(30));
+      assertEquals(big, received.global());
+      assertEquals(request.plan(), received.plan());
+    } finally {
+      b.shutdownTestKit();
+      a.shutdownTestKit();
+    }
+  }
+
+  static Config node(Path certs, String name, String role, int port, int seedPort) {
+    Config base = ConfigFactory.load();
+    base = NodeConfig.with(base, "port", port);
+    base = NodeConfig.with(base, "seed-nodes", List.of("127.0.0.1:" + seedPort));
+    base = NodeConfig.with(base, "tls.certs-dir", certs.toString());
+    return NodeConfig.build(base, role, name);
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
