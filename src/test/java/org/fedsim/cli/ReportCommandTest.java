@@ -136,14 +136,38 @@ class ReportCommandTest {
   /** Opens {@code html} (with a probe script added) in headless Chromium and returns what the probe saw. */
   static String probe(String chromium, String html, Path file) throws Exception {
     Files.writeString(file, html.replace("</body>", PROBE + "</body>"), StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--user-data-dir=" + tmp.resolve("chromium-profile"), "--virtual-time-budget=10000", "--dump-dom",
-        file.toUri().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "chromium finished");
+    String profile = tmp.resolve("chromium-profile-" + file.getFileName()).toString();
+    Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--no-zygote", "--disable-gpu",
+        "--disable-dev-shm-usage", "--disable-crash-reporter", "--disable-breakpad", "--user-data-dir=" + profile,
+        "--virtual-time-budget=10000", "--dump-dom", file.toUri().toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out;
+    try {
+      out = p.getInputStream().readAllBytes();
+      assertTrue(p.waitFor(2, TimeUnit.MINUTES), "chromium finished");
+    } finally {
+      reap(p, profile);
+    }
     Matcher m = Pattern.compile("id=\"fedsim-probe\">([^<]*)<").matcher(new String(out, StandardCharsets.UTF_8));
     assertTrue(m.find(), () -> "no probe result in chromium's DOM (exit " + p.exitValue() + ")");
     return m.group(1);
+  }
+
+  /**
+   * Chromium leaves helper processes behind for a moment after it exits (reparented, so not its descendants any
+   * more): stop every process of this profile and wait for them, so that nothing of the browser outlives the test.
+   */
+  static void reap(Process p, String profile) throws InterruptedException {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      List<ProcessHandle> left = ProcessHandle.allProcesses()
+          .filter(h -> h.info().commandLine().map(c -> c.contains(profile)).orElse(false)).toList();
+      if (left.isEmpty()) return;
+      left.forEach(ProcessHandle::destroyForcibly);
+      Thread.sleep(100); // polling the OS process table; no logic waits on this
+    }
   }
 
   @Test
