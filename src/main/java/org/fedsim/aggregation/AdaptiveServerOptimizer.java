@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The adaptive server optimizers of Reddi et al. 2021 ("Adaptive Federated Optimization", Algorithm 2), as in
- * Flower's FedAdagrad / FedAdam / FedYogi without bias correction. With w_i = numExamples·staleness:
+ * Flower's FedAdagrad / FedAdam / FedYogi without bias correction. With w_i = weight·staleness (weight: the number of examples unless a {@link Weighting} set another):
  * Δ = Σ w_i (x_i − g) / Σ w_i; m ← β1·m + (1 − β1)·Δ; v ← (rule of the subclass); g ← g + η·m / (√v + τ).
  * m and v start at 0; the state is m followed by v (2·d values).
  */

@@ -15,6 +15,23 @@ public interface AggregationStrategy {
     return List.of();
   }
 
+  /**
+   * The fewest updates this rule can aggregate (Krum: 2f + 3; Bulyan: 4f + 3). With fewer accepted updates the
+   * server skips the round (keeps the global model) instead of calling {@link #aggregate}.
+   */
+  default int minUpdates() {
+    return 1;
+  }
+
+  /**
+   * The sites (as named in the updates) whose updates the last {@link #aggregate} call used, when a rule selects
+   * some and ignores the rest (Krum's winner, Multi-Krum's m, Bulyan's θ); null when every update it was given
+   * counts (the default).
+   */
+  default java.util.Set<String> lastUsed() {
+    return null;
+  }
+
   /** Go on from a checkpointed {@link #state()}. */
   default void restore(List<Double> state) {
     if (!state.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + " keeps no state");

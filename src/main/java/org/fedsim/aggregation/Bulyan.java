@@ -12,11 +12,22 @@ import java.util.Optional;
  */
 public final class Bulyan implements AggregationStrategy {
   private final int f;
+  private java.util.Set<String> lastUsed;
 
   /** @param f the number of Byzantine clients tolerated, ≥ 0 */
   public Bulyan(int f) {
     if (f < 0) throw new IllegalArgumentException("strategy.bulyan.f must be >= 0, got " + f);
     this.f = f;
+  }
+
+  @Override
+  public int minUpdates() {
+    return 4 * f + 3;
+  }
+
+  @Override
+  public java.util.Set<String> lastUsed() {
+    return lastUsed;
   }
 
   /** The indices (into updates) of the θ = n − 2f clients chosen by repeated Krum, in order of choice. */
@@ -45,7 +56,12 @@ public final class Bulyan implements AggregationStrategy {
     int d = global.length;
     Updates.checkLengths(updates, d);
     List<float[]> selected = new ArrayList<>();
-    for (int i : select(updates)) selected.add(updates.get(i).params());
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    for (int i : select(updates)) {
+      selected.add(updates.get(i).params());
+      used.add(updates.get(i).site());
+    }
+    lastUsed = used;
     return Optional.of(Updates.trimmedMean(selected, d, f));
   }
 }

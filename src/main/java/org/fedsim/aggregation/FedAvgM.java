@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * FedAvgM (Hsu et al. 2019): server momentum over the weighted mean update. With w_i = numExamples·staleness:
+ * FedAvgM (Hsu et al. 2019): server momentum over the weighted mean update. With w_i = weight·staleness (weight: the number of examples unless a {@link Weighting} set another):
  * Δ = Σ w_i (x_i − g) / Σ w_i; v ← βv + Δ; g ← g + η v. The momentum v is the state kept across rounds.
  */
 public final class FedAvgM implements AggregationStrategy {

@@ -14,6 +14,7 @@ import java.util.Optional;
 public final class Krum implements AggregationStrategy {
   private final int f;
   private final int m;
+  private java.util.Set<String> lastUsed;
 
   /** Krum: a single winner. */
   public Krum(int f) {
@@ -29,6 +30,17 @@ public final class Krum implements AggregationStrategy {
     if (m < 1) throw new IllegalArgumentException("strategy.multi-krum.m must be >= 1, got " + m);
     this.f = f;
     this.m = m;
+  }
+
+  /** n ≥ 2f + 3, and (Multi-Krum) n − f ≥ m. */
+  @Override
+  public int minUpdates() {
+    return Math.max(2 * f + 3, m + f);
+  }
+
+  @Override
+  public java.util.Set<String> lastUsed() {
+    return lastUsed;
   }
 
   /** Multi-Krum averaging the m best. */
@@ -96,6 +108,9 @@ public final class Krum implements AggregationStrategy {
     int d = global.length;
     Updates.checkLengths(updates, d);
     List<Integer> chosen = select(updates);
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    for (int c : chosen) used.add(updates.get(c).site());
+    lastUsed = used;
     double[] sum = new double[d];
     for (int c : chosen) {
       float[] p = updates.get(c).params();

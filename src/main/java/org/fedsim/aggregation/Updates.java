@@ -18,7 +18,7 @@ final class Updates {
   }
 
   /**
-   * Δ = Σ w_i (x_i − g) / Σ w_i with w_i = numExamples·staleness, accumulated in double in the order given; null
+   * Δ = Σ w_i (x_i − g) / Σ w_i with w_i = weight·staleness, accumulated in double in the order given; null
    * when the total weight is 0.
    */
   static double[] weightedMeanDelta(List<ClientUpdate> updates, float[] global) {
@@ -26,7 +26,7 @@ final class Updates {
     double[] sum = new double[d];
     double total = 0;
     for (ClientUpdate u : updates) {
-      double w = u.numExamples() * u.staleness();
+      double w = u.weight() * u.staleness();
       total += w;
       float[] p = u.params();
       for (int i = 0; i < d; i++) sum[i] += w * ((double) p[i] - global[i]);

@@ -6,7 +6,6 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Leave;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
@@ -134,8 +133,13 @@ final class NodeCommand implements Callable<Integer> {
     try {
       return runServer(system);
     } finally {
+      // coordinated shutdown: the node leaves the cluster gracefully, so no hospital node sees it as lost
       system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        org.slf4j.LoggerFactory.getLogger(NodeCommand.class).warn("the server node did not leave the cluster within 60 s");
+      }
     }
   }
 
@@ -156,11 +160,7 @@ final class NodeCommand implements Callable<Integer> {
     run.afterRound = afterRound;
     run.runners = () -> new ExperimentRunner(system, (spec, from, sink) ->
         ClusterRunGuardian.create(spec, incarnation + "-" + runs.incrementAndGet(), from, sink));
-    try {
-      return run.call();
-    } finally {
-      Cluster.get(system).manager().tell(Leave.create(Cluster.get(system).selfMember().address()));
-    }
+    return run.call();
   }
 
   /**

@@ -10,6 +10,10 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import akka.cluster.ClusterEvent;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,6 +50,10 @@ public final class ClusterRunGuardian {
   private record JoinTimeout() implements NoSerializationVerificationNeeded {}
 
   private record PrepareTimeout() implements NoSerializationVerificationNeeded {}
+
+  private record RetryRejoin() implements NoSerializationVerificationNeeded {}
+
+  private static final Duration REJOIN_RETRY = Duration.ofMillis(500);
 
   private static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -191,11 +199,13 @@ public final class ClusterRunGuardian {
       for (ClusterProtocol.SiteInfo site : ready) trainRows.put(site.site(), site.numTrain());
       try {
         s.events().checkSites(trainRows.keySet());
+        s.attacks().checkSites(List.copyOf(trainRows.keySet()));
+        RunGuardian.checkEnoughParticipants(s, trainRows.size());
       } catch (RuntimeException e) {
         return fail(e);
       }
       ExperimentRunner.warnIfDeltaTooLarge(s, trainRows);
-      ServerState from = resumeFrom != null ? resumeFrom
+      ServerState from = resumeFrom != null ? afterRestart(resumeFrom, s)
           : ServerState.initial(ExperimentRunner.initialWeights(s, numFeatures));
       ModelWeights initial = from.global();
       TimingModel timing = RunGuardian.timing(s);
@@ -218,6 +228,23 @@ public final class ClusterRunGuardian {
       return running();
     }
 
+    /**
+     * A resumed run starts every site's hospital afresh on the nodes: a site that was down because its node was
+     * lost is back; one that crashed by script stays down (a cluster has no scripted recover).
+     */
+    private static ServerState afterRestart(ServerState state, Scenario s) {
+      List<String> down = new ArrayList<>();
+      for (String site : state.down()) {
+        for (int r = 1; r <= state.round(); r++) {
+          if (s.events().schedule().crashesAt(site, r)) {
+            down.add(site);
+            break;
+          }
+        }
+      }
+      return state.withDown(down);
+    }
+
     private Behavior<Object> running() {
       return Behaviors.receive(Object.class)
           .onMessage(RunEvent.RoundCompleted.class, e -> {
@@ -231,6 +258,10 @@ public final class ClusterRunGuardian {
           })
           .onMessage(Receptionist.Listing.class, l -> {
             onListing(l);
+            rejoinNewHosts();
+            return Behaviors.same();
+          })
+          .onMessage(RetryRejoin.class, r -> {
             rejoinNewHosts();
             return Behaviors.same();
           })
@@ -257,12 +288,34 @@ public final class ClusterRunGuardian {
         Set<ActorRef<ClusterProtocol.HostCommand>> now = offers.getOrDefault(e.getKey(), Set.of());
         if (now.isEmpty() || now.contains(e.getValue())) continue;
         ActorRef<ClusterProtocol.HostCommand> host = first(now);
+        if (!settled(host)) { // the lost incarnation of the node is still a member: wait until it is removed
+          timers.startSingleTimer(new RetryRejoin(), REJOIN_RETRY);
+          continue;
+        }
         ctx.getLog().info("run {}: site {} is offered again by {}; starting it there", spec.label(), e.getKey(),
             host.path());
         e.setValue(host);
         used.add(host);
         host.tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), List.of(e.getKey()), ctx.getSelf().narrow()));
       }
+    }
+
+    /**
+     * The node of {@code host} is Up and reachable, and no other incarnation at its address is still a member. Until
+     * then a watch on the new node's actors could fire when the old incarnation is removed (removal terminates every
+     * watch at that address).
+     */
+    private boolean settled(ActorRef<ClusterProtocol.HostCommand> host) {
+      akka.actor.Address address = host.path().address();
+      ClusterEvent.CurrentClusterState state = Cluster.get(ctx.getSystem()).state();
+      int members = 0;
+      boolean up = false;
+      for (Member m : state.getMembers()) {
+        if (!m.address().equals(address)) continue;
+        members++;
+        up = m.status().equals(MemberStatus.up()) && !state.getUnreachable().contains(m);
+      }
+      return members == 1 && up;
     }
 
     private void endRun() {

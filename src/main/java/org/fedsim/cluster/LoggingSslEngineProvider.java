@@ -38,20 +38,23 @@ public final class LoggingSslEngineProvider extends ConfigSSLEngineProvider {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      try {
-        delegate.checkClientTrusted(chain, authType);
-      } catch (CertificateException e) {
-        refused("a connecting node", chain, e);
-        throw e;
-      }
+      logged("a connecting node", chain, () -> delegate.checkClientTrusted(chain, authType));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      logged("the node we connected to", chain, () -> delegate.checkServerTrusted(chain, authType));
+    }
+
+    private interface Check {
+      void run() throws CertificateException;
+    }
+
+    private static void logged(String who, X509Certificate[] chain, Check check) throws CertificateException {
       try {
-        delegate.checkServerTrusted(chain, authType);
+        check.run();
       } catch (CertificateException e) {
-        refused("the node we connected to", chain, e);
+        refused(who, chain, e);
         throw e;
       }
     }

@@ -22,7 +22,6 @@ import org.fedsim.data.SiteSplit;
 import org.fedsim.model.LocalModel;
 import org.fedsim.protocol.HospitalProtocol;
 import org.fedsim.protocol.ModelWeights;
-import org.fedsim.scenario.DatasetSpec;
 import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.scenario.RunGuardian;
 import org.fedsim.scenario.Scenario;
@@ -52,7 +51,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
   private final String host;
   private final Set<String> sites;
   private final String csvPath;
-  private final Map<DatasetSpec, Prepared> cache = new HashMap<>();
+  private final Map<List<Object>, Prepared> cache = new HashMap<>();
   /** The actor-name suffixes of each run's sites (a hospital, and a DP filter when privacy is local). */
   private final Map<String, List<String>> runs = new HashMap<>();
   private int spawned;
@@ -96,9 +95,9 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
       if (!sites.contains(site)) throw new IllegalArgumentException("site " + site + " is not held here " + sites);
     }
     Scenario s = ScenarioLoader.scenarioOf(p.scenarioHocon(), csvPath);
-    Prepared data = cache.computeIfAbsent(s.dataset(), spec -> {
-      Dataset ds = spec.load();
-      List<SiteSplit> all = Preprocessor.prepare(ds, s.preprocessing());
+    Prepared data = cache.computeIfAbsent(List.of(s.dataset(), s.preprocessing(), s.partition()), key -> {
+      Dataset ds = s.dataset().load();
+      List<SiteSplit> all = Preprocessor.prepare(ds, s.preprocessing(), s.partition()).sites();
       List<SiteSplit> mine = new ArrayList<>();
       List<Integer> indices = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {

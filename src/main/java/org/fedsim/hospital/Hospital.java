@@ -38,11 +38,18 @@ public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
    */
   public static Behavior<HospitalProtocol.Command> create(String site, SiteSplit data, Supplier<LocalModel> model,
       TimingModel timing, ClockSettings clock) {
+    return create(site, data, model, timing, clock, Conduct.honest());
+  }
+
+  /** @param conduct attacks scripted for this hospital, and whether it scores its own updates */
+  public static Behavior<HospitalProtocol.Command> create(String site, SiteSplit data, Supplier<LocalModel> model,
+      TimingModel timing, ClockSettings clock, Conduct conduct) {
+    Conduct own = conduct.forSite(site);
     return Behaviors.withMdc(
         HospitalProtocol.Command.class,
         Map.of("hospitalId", site),
         Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new Hospital(ctx, timers, site, data, model.get(), timing, clock))));
+            new Hospital(ctx, timers, site, data, model.get(), timing, clock, own))));
   }
 
   /** A reply held back until its simulated duration has really elapsed (real clock only). Local only. */
@@ -55,10 +62,14 @@ public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
   private final LocalModel model;
   private final TimingModel timing;
   private final ClockSettings clock;
+  private final Conduct conduct;
+  /** The last update sent while no replay was in force (what a replay sends again). */
+  private float[] lastSent;
 
   private Hospital(ActorContext<HospitalProtocol.Command> context, TimerScheduler<HospitalProtocol.Command> timers,
-      String site, SiteSplit data, LocalModel model, TimingModel timing, ClockSettings clock) {
+      String site, SiteSplit data, LocalModel model, TimingModel timing, ClockSettings clock, Conduct conduct) {
     super(context);
+    this.conduct = conduct;
     this.timers = timers;
     this.site = site;
     this.data = data;
@@ -98,15 +109,40 @@ public final class Hospital extends AbstractBehavior<HospitalProtocol.Command> {
       return this;
     }
     long started = System.nanoTime();
-    model.setParams(request.global().values());
-    double loss = model.fit(data.train(), request.plan());
-    ModelWeights trained = new ModelWeights(model.getParams());
+    float[] global = request.global().values();
+    Attack attack = conduct.active(request.round());
+    float[] sent;
+    double loss = Double.NaN;
+    if (attack != null && attack.behaviour() == Attack.Behaviour.REPLAY && lastSent != null) {
+      sent = lastSent.clone();
+    } else {
+      float[] trained = null;
+      if (attack == null || attack.trains()) {
+        model.setParams(global);
+        loss = model.fit(attack == null ? data.train() : attack.trainingRows(data.train()), request.plan());
+        trained = model.getParams();
+      }
+      sent = attack == null ? trained : attack.forge(global, trained, conduct.seed(), request.round());
+      lastSent = sent.clone();
+    }
+    if (attack != null) {
+      getContext().getLog().debug("round {}: hostile ({}) update sent", request.round(), attack.behaviour().key());
+    }
+    double score = conduct.scoreUpdates() ? score(sent) : Double.NaN;
     getContext().getLog().debug("round {}: trained on {} rows, last-epoch loss {}, {} simulated ms", request.round(),
         data.train().size(), loss, work.simulatedMillis());
-    reply(request.replyTo(), new ServerProtocol.LocalUpdate(
-        request.round(), site, trained, data.train().size(), loss, Double.NaN, work.simulatedMillis()),
+    reply(request.replyTo(), new ServerProtocol.LocalUpdate(request.round(), site, new ModelWeights(sent),
+        data.train().size(), loss, Double.NaN, work.simulatedMillis(), score),
         clock.real(work.simulatedMillis()).minusNanos(System.nanoTime() - started));
     return this;
+  }
+
+  /** The accuracy of {@code weights} on this hospital's validation rows (NaN if they are not all finite). */
+  private double score(float[] weights) {
+    for (float w : weights) if (!Float.isFinite(w)) return Double.NaN;
+    if (data.validation().size() == 0) return Double.NaN;
+    model.setParams(weights);
+    return model.evaluate(data.validation()).accuracy();
   }
 
   /** Replies now, or (real clock) once the work's scaled duration, less the time training took, has passed. */

@@ -21,6 +21,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.SiteRound;
+import org.fedsim.server.SiteStatus;
 
 /**
  * Writes a scenario's results into its output directory: {@code metrics.csv} (one row per site per round plus
@@ -31,7 +32,7 @@ import org.fedsim.server.SiteRound;
 public final class ResultsWriter implements AutoCloseable {
   public static final List<String> COLUMNS = List.of(
       "run", "round", "site", "participated", "n_train", "n_val", "accuracy", "auc", "loss", "epsilon", "status",
-      "selected", "sim_ms");
+      "selected", "sim_ms", "drift", "drift_max", "cosine");
   public static final String ALL = "ALL";
 
   /** What summary.json says about one run. */
@@ -172,15 +173,44 @@ public final class ResultsWriter implements AutoCloseable {
       for (SiteRound s : r.sites()) {
         csv.printRecord(run, r.round(), s.site(), s.participated() ? 1 : 0, s.numTrain(), s.numValidation(),
             num(s.accuracy()), num(s.auc()), num(s.loss()), plain(s.epsilon()), s.statusLabel(), s.selected() ? 1 : 0,
-            millis(s.simulatedMillis()));
+            millis(s.simulatedMillis()), num(s.drift()), "", num(s.cosine()));
       }
       SiteSummary all = SiteSummary.of(r.sites());
+      Drift drift = Drift.of(r.sites());
       csv.printRecord(run, r.round(), ALL, all.participated(), all.numTrain(), all.numValidation(),
           num(all.accuracy()), num(all.auc()), num(all.loss()), plain(all.epsilon()), r.decision(), r.selected(),
-          millis(r.simulatedMillis()));
+          millis(r.simulatedMillis()), num(drift.mean()), num(drift.max()), num(drift.meanCosine()));
       csv.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Client drift of a round: mean and max ‖w_i − w_global‖ over the accepted updates (status trained: valid and in
+   * time, whether or not a selecting rule such as Krum then chose them), and their mean cosine with the aggregate
+   * change (NaN when there were none, or it is undefined for all).
+   */
+  public record Drift(double mean, double max, double meanCosine) {
+    public static Drift of(List<SiteRound> sites) {
+      double sum = 0;
+      double max = Double.NaN;
+      int n = 0;
+      double cosines = 0;
+      int c = 0;
+      for (SiteRound s : sites) {
+        if (s.status() != SiteStatus.TRAINED) continue;
+        if (!Double.isNaN(s.drift())) {
+          sum += s.drift();
+          max = n == 0 ? s.drift() : Math.max(max, s.drift());
+          n++;
+        }
+        if (!Double.isNaN(s.cosine())) {
+          cosines += s.cosine();
+          c++;
+        }
+      }
+      return new Drift(n == 0 ? Double.NaN : sum / n, max, c == 0 ? Double.NaN : cosines / c);
     }
   }
 
@@ -195,7 +225,7 @@ public final class ResultsWriter implements AutoCloseable {
     try {
       for (ExperimentRunner.ExternalEvaluation e : external) {
         csv.printRecord(run, round, e.site(), 0, 0, e.rows(), num(e.accuracy()), num(e.auc()), num(e.loss()), "",
-            EXTERNAL, 0, "");
+            EXTERNAL, 0, "", "", "", "");
       }
       csv.flush();
     } catch (IOException e) {

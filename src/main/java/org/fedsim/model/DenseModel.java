@@ -116,6 +116,7 @@ public final class DenseModel implements LocalModel {
     int batch = minibatches.batchSize();
     DenseWorkspace ws = DenseWorkspace.forThread(net, batch);
     ws.resetOptimizer();
+    System.arraycopy(params, 0, ws.anchor, 0, params.length); // w_global of FedProx's proximal term
     int iteration = 0; // DL4J's iteration count, reset to 0 by Dl4jModel.fit: Adam's bias correction uses it + 1
     double lastEpochLoss = 0;
     int lastEpochBatches = 0;
@@ -158,6 +159,7 @@ public final class DenseModel implements LocalModel {
     SplittableRandom rng = new SplittableRandom(plan.shuffleSeed() ^ (dpSgd.seed() * 0x9E3779B97F4A7C15L));
     DenseWorkspace ws = DenseWorkspace.forThread(net, 1);
     ws.resetOptimizer();
+    System.arraycopy(params, 0, ws.anchor, 0, params.length);
     double[] noisy = new double[net.numParams];
     int[] one = new int[1];
     int iteration = 0;
@@ -404,11 +406,20 @@ public final class DenseModel implements LocalModel {
     }
   }
 
-  /** One optimizer step on the minibatch-mean gradient, as DL4J's updater block followed by params -= update. */
+  /**
+   * One optimizer step on the minibatch-mean gradient, as DL4J's updater block followed by params -= update. With
+   * FedProx (μ > 0) the gradient of μ/2·‖w − w_global‖², μ(w − w_global), is added to the mean gradient first.
+   */
   private void update(int b, int iteration, DenseWorkspace ws) {
     float[] p = params;
     double[] sum = ws.gradSum;
     float size = b;
+    float prox = net.proximalMu;
+    if (prox != 0f) {
+      float[] anchor = ws.anchor;
+      // folded into the summed gradient, which every rule below divides by the minibatch size
+      for (int q = 0; q < net.numParams; q++) sum[q] += (double) size * (float) (prox * (p[q] - anchor[q]));
+    }
     float lr = net.learningRate;
     int count = net.numParams;
     switch (net.optimizer) {

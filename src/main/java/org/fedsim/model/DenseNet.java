@@ -24,13 +24,21 @@ final class DenseNet {
   final float momentum;
   /** How the run's hospitals train: DP-SGD, or null for plain minibatch training (see {@link DenseModel}). */
   final DpSgd dpSgd;
+  /** FedProx: μ of the proximal term μ/2·‖w − w_global‖² in the local loss (0: none). */
+  final float proximalMu;
 
   DenseNet(ModelSettings s, int inputs) {
     this(s, inputs, null);
   }
 
   DenseNet(ModelSettings s, int inputs, DpSgd dpSgd) {
+    this(s, inputs, dpSgd, 0f);
+  }
+
+  DenseNet(ModelSettings s, int inputs, DpSgd dpSgd, float proximalMu) {
     this.dpSgd = dpSgd;
+    if (!(proximalMu >= 0)) throw new IllegalArgumentException("proximal mu must be >= 0, got " + proximalMu);
+    this.proximalMu = proximalMu;
     if (inputs < 1) throw new IllegalArgumentException("a network needs at least one input, got " + inputs);
     DenseModel.unsupported(s).ifPresent(u -> {
       throw new IllegalArgumentException("the dense engine cannot compute " + u.what() + " (" + u.key() + ")");
@@ -69,6 +77,6 @@ final class DenseNet {
   @Override
   public String toString() {
     return "DenseNet" + Arrays.toString(widths) + "[" + hidden + ", " + loss + ", " + optimizer
-        + (dpSgd == null ? "" : ", " + dpSgd) + "]";
+        + (dpSgd == null ? "" : ", " + dpSgd) + (proximalMu == 0 ? "" : ", prox mu=" + proximalMu) + "]";
   }
 }

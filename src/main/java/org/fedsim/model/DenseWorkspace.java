@@ -26,6 +26,8 @@ final class DenseWorkspace {
   /** Optimizer state: Adam's first and second moments; Nesterovs' velocity is {@code m}. */
   final float[] m;
   final float[] v;
+  /** FedProx: the global parameters the fit started from (w_global of the proximal term). */
+  final float[] anchor;
 
   private DenseWorkspace(int[] widths, int capacity) {
     this.widths = widths.clone();
@@ -45,6 +47,7 @@ final class DenseWorkspace {
     gradSum = new double[params];
     m = new float[params];
     v = new float[params];
+    anchor = new float[params];
   }
 
   /** This thread's workspace for {@code net}, with room for at least {@code rows} rows at once. */

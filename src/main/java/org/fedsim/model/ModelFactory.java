@@ -83,8 +83,25 @@ public final class ModelFactory {
    */
   public static Supplier<LocalModel> models(Engine engine, ModelSettings settings, int inputs, float[] initial,
       DpSgd dpSgd) {
+    return models(engine, settings, inputs, initial, dpSgd, 0);
+  }
+
+  /**
+   * As {@link #models(Engine, ModelSettings, int, float[], DpSgd)}, adding FedProx's proximal term
+   * μ/2·‖w − w_global‖² to the local loss when {@code proximalMu} > 0 (the dense engine only: the scenario loader
+   * refuses it on DL4J).
+   */
+  public static Supplier<LocalModel> models(Engine engine, ModelSettings settings, int inputs, float[] initial,
+      DpSgd dpSgd, double proximalMu) {
     if (dpSgd != null && engine != Engine.DENSE) {
       throw new IllegalArgumentException("DP-SGD is implemented by the dense engine only, not " + key(engine));
+    }
+    if (!(proximalMu >= 0 && Double.isFinite(proximalMu))) {
+      throw new IllegalArgumentException("strategy.fedprox.mu must be >= 0, got " + proximalMu);
+    }
+    if (proximalMu > 0 && engine != Engine.DENSE) {
+      throw new IllegalArgumentException("FedProx's proximal term is implemented by the dense engine only, not "
+          + key(engine));
     }
     float[] start = initial.clone();
     if (start.length != settings.numParams(inputs)) {
@@ -94,7 +111,7 @@ public final class ModelFactory {
     return switch (engine) {
       case DL4J -> () -> new Dl4jModel(settings, inputs, start);
       case DENSE -> {
-        DenseNet net = new DenseNet(settings, inputs, dpSgd);
+        DenseNet net = new DenseNet(settings, inputs, dpSgd, (float) proximalMu);
         yield () -> new DenseModel(net, start);
       }
     };

@@ -13,9 +13,17 @@ public final class ServerProtocol {
    * @param trainLoss mean training loss of the last local epoch
    * @param epsilon the (ε) this release cost under local DP, NaN when the update is not privatised
    * @param simulatedMillis how long the hospital's training and upload would have taken (the virtual clock)
+   * @param validationScore the accuracy of these weights on the hospital's own validation rows (for quality
+   *     weighting), NaN when not reported
    */
   public record LocalUpdate(int round, String site, ModelWeights weights, int numExamples, double trainLoss,
-      double epsilon, double simulatedMillis) implements Command {
+      double epsilon, double simulatedMillis, double validationScore) implements Command {
+    /** An update without a validation score. */
+    public LocalUpdate(int round, String site, ModelWeights weights, int numExamples, double trainLoss, double epsilon,
+        double simulatedMillis) {
+      this(round, site, weights, numExamples, trainLoss, epsilon, simulatedMillis, Double.NaN);
+    }
+
     /** An update without a simulated duration (0 ms). */
     public LocalUpdate(int round, String site, ModelWeights weights, int numExamples, double trainLoss, double epsilon) {
       this(round, site, weights, numExamples, trainLoss, epsilon, 0);
@@ -23,7 +31,8 @@ public final class ServerProtocol {
 
     /** The same update with other weights and privacy cost (what a DP filter sends on). */
     public LocalUpdate privatised(ModelWeights newWeights, double spentEpsilon) {
-      return new LocalUpdate(round, site, newWeights, numExamples, trainLoss, spentEpsilon, simulatedMillis);
+      return new LocalUpdate(round, site, newWeights, numExamples, trainLoss, spentEpsilon, simulatedMillis,
+          validationScore);
     }
   }
 

@@ -4,12 +4,14 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.RaceGroup;
 
 /**
  * How a run waits for its hospitals on a cluster (the scenario's {@code cluster} block; a single-JVM run ignores it).
  *
- * @param sites the sites the run needs, in site order
+ * @param sites the sites the run needs, in site order ([] in the scenario: the synthetic cohort's race groups, or
+ *     the clients of a partition)
  * @param joinTimeout how long the server waits for hospital nodes to offer them
  * @param proceedWithout at the timeout, go on with the sites present (true) or fail the run (false)
  */
@@ -20,7 +22,14 @@ public record ClusterRunSettings(List<String> sites, Duration joinTimeout, boole
   public static ClusterRunSettings of(RunSpec run) {
     ConfigReader r = new ConfigReader(ConfigFactory.parseString(run.hocon()));
     List<String> sites = new ArrayList<>(r.stringList("cluster.sites"));
-    if (sites.isEmpty()) {
+    PartitionSettings partition = run.scenario().partition();
+    if (!partition.externalSites().isEmpty()) {
+      throw r.error("dataset.external-sites", "[] on a cluster (external sites are scored by a single JVM's runner, "
+          + "which a cluster's server, holding no data, cannot be)");
+    }
+    if (sites.isEmpty() && partition.type() != PartitionSettings.Type.NATURAL) {
+      for (int i = 0; i < partition.clients(); i++) sites.add(PartitionSettings.clientName(i, partition.clients()));
+    } else if (sites.isEmpty()) {
       if (!(run.scenario().dataset() instanceof DatasetSpec.Synthetic)) {
         throw r.error("cluster.sites", "the sites the run needs (the values of the dataset's site column), "
             + "since the server node holds no data to find them in");
@@ -29,10 +38,6 @@ public record ClusterRunSettings(List<String> sites, Duration joinTimeout, boole
     }
     if (sites.stream().distinct().count() != sites.size()) throw r.error("cluster.sites", "distinct site names");
     Missing missing = r.enumValue("cluster.missing-sites", Missing.class);
-    if (run.scenario().partition().type() != org.fedsim.data.PartitionSettings.Type.NATURAL) {
-      throw r.error("dataset.partition.type", "natural on a cluster (each hospital node holds its own sites' rows; "
-          + "dealing rows to clients needs them all in one place)");
-    }
     if (run.scenario().events().events().stream().anyMatch(e -> e.action() == org.fedsim.timing.ScriptedEvent.Action.RECOVER)) {
       throw new ScenarioException("events: action = recover is not supported on a cluster (a crashed hospital's node "
           + "restarts it: stop and start the node instead)");

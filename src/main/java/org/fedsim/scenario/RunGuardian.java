@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.fedsim.aggregation.AggregationStrategy;
 import org.fedsim.aggregation.DpFedAvg;
-import org.fedsim.aggregation.FedAvg;
+import org.fedsim.aggregation.Weighting;
 import org.fedsim.data.SiteSplit;
+import org.fedsim.hospital.Conduct;
 import org.fedsim.hospital.DpFilter;
 import org.fedsim.hospital.Hospital;
 import org.fedsim.model.LocalModel;
@@ -66,6 +67,8 @@ public final class RunGuardian {
       Supplier<LocalModel> models = models(s, inputs, initial);
       List<FlServer.Site> sites = new ArrayList<>();
       s.events().checkSites(splits.stream().map(SiteSplit::site).toList());
+      s.attacks().checkSites(splits.stream().map(SiteSplit::site).toList());
+      checkEnoughParticipants(s, splits.size());
       TimingModel timing = timing(s);
       Map<String, Double> expected = new HashMap<>();
       Map<String, Integer> index = new HashMap<>();
@@ -98,7 +101,8 @@ public final class RunGuardian {
   /** The models every hospital of the run starts from ({@code initial}), with DP-SGD when the scenario asks. */
   public static Supplier<LocalModel> models(Scenario s, int inputs, ModelWeights initial) {
     return ModelFactory.models(s.engine(), s.model(), inputs, initial.values(),
-        s.privacy().dpSgd() ? new DpSgd(s.privacy().clippingNorm(), s.privacy().noiseMultiplier(), s.seed()) : null);
+        s.privacy().dpSgd() ? new DpSgd(s.privacy().clippingNorm(), s.privacy().noiseMultiplier(), s.seed()) : null,
+        s.strategy().mu());
   }
 
   /** The run's simulated durations, availability and scripted events. */
@@ -110,7 +114,7 @@ public final class RunGuardian {
   public static ServerSettings serverSettings(Scenario s, PrivacyLedger.Mechanism mechanism) {
     return new ServerSettings(s.rounds(), s.fraction(), s.minParticipants(), s.roundTimeout(),
         s.evaluationTimeout(), s.model().localEpochs(), s.model().batchSize(), s.seed(), s.policy(),
-        s.timing().clock(), mechanism, s.privacy().targetEpsilon());
+        s.timing().clock(), mechanism, s.privacy().targetEpsilon(), s.strategy().maxUpdateNorm());
   }
 
   /**
@@ -160,10 +164,29 @@ public final class RunGuardian {
     return ParticipantSelector.count(sites, s.fraction(), s.minParticipants());
   }
 
-  /** FedAvg, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */
+  /**
+   * A robust rule that needs more updates than a round can ever have (Krum: 2f + 3) would skip every round: refuse
+   * it now, naming its key.
+   */
+  public static void checkEnoughParticipants(Scenario s, int sites) {
+    int need = s.strategy().minUpdates();
+    int participants = expectedParticipants(s, sites);
+    if (need > participants) {
+      String key = switch (s.strategy().name()) {
+        case BULYAN -> "strategy.bulyan.f";
+        case MULTI_KRUM -> "strategy.krum.f' / 'strategy.multi-krum.m";
+        default -> "strategy.krum.f";
+      };
+      throw new ScenarioException("key '" + key + "': strategy.name = " + s.strategy().name().key() + " with f = "
+          + s.strategy().f() + " needs at least " + need + " updates a round, but a round selects " + participants
+          + " of " + sites + " sites (selection.fraction, selection.min-participants): lower f");
+    }
+  }
+
+  /** The scenario's strategy, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */
   public static AggregationStrategy strategy(Scenario s, int sites) {
     PrivacySettings p = s.privacy();
-    if (p.mode() != PrivacySettings.Mode.CENTRAL) return new FedAvg(s.weightByExamples());
+    if (p.mode() != PrivacySettings.Mode.CENTRAL) return s.strategy().create();
     return new DpFedAvg(p.clippingNorm(), p.noiseMultiplier(), expectedParticipants(s, sites), s.seed(), p.adaptive());
   }
 
@@ -174,7 +197,8 @@ public final class RunGuardian {
   public static ActorRef<HospitalProtocol.Command> spawnSite(ActorContext<?> ctx, Scenario s, SiteSplit split,
       Supplier<LocalModel> models, TimingModel timing, String suffix) {
     ActorRef<HospitalProtocol.Command> hospital = ctx.spawn(
-        Hospital.create(split.site(), split, models, timing, s.timing().clock()),
+        Hospital.create(split.site(), split, models, timing, s.timing().clock(),
+            new Conduct(s.attacks().attacks(), s.seed(), s.strategy().weighting() == Weighting.QUALITY)),
         HOSPITAL_PREFIX + suffix, DispatcherSelector.fromConfig(TRAINING_DISPATCHER));
     ctx.watch(hospital);
     if (!s.privacy().local()) return hospital;

@@ -2,6 +2,8 @@ package org.fedsim.scenario;
 
 import java.time.Duration;
 import java.util.List;
+import org.fedsim.aggregation.StrategySettings;
+import org.fedsim.aggregation.Weighting;
 import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.PreprocessSettings;
 import org.fedsim.model.Engine;
@@ -21,7 +23,7 @@ public record Scenario(
     PreprocessSettings preprocessing,
     ModelSettings model,
     Engine engine,
-    boolean weightByExamples,
+    StrategySettings strategy,
     double fraction,
     int minParticipants,
     Duration roundTimeout,
@@ -30,5 +32,12 @@ public record Scenario(
     TimingSettings timing,
     RoundPolicy policy,
     EventsSettings events,
+    AttackSettings attacks,
     List<Baselines.Method> baselines,
-    Baselines.Scoring baselineEvaluation) {}
+    Baselines.Scoring baselineEvaluation) {
+
+  /** Whether updates are weighted by their number of examples ({@code strategy.weighting = examples}). */
+  public boolean weightByExamples() {
+    return strategy.weighting() == Weighting.EXAMPLES;
+  }
+}

@@ -28,6 +28,9 @@ import org.fedsim.model.ModelFactory;
 import org.fedsim.model.ModelSettings;
 import org.fedsim.model.Unsupported;
 import org.fedsim.aggregation.DpFedAvg;
+import org.fedsim.aggregation.StrategySettings;
+import org.fedsim.aggregation.Weighting;
+import org.fedsim.hospital.Attack;
 import org.fedsim.privacy.Calibration;
 import org.fedsim.server.RoundPolicy;
 import org.fedsim.timing.ClockSettings;
@@ -213,6 +216,12 @@ public final class ScenarioLoader {
       throw refusal(r, engine, u);
     });
     PrivacySettings privacy = privacy(r);
+    StrategySettings strategy = strategy(r);
+    if (strategy.name() == StrategySettings.Name.FEDPROX && engine != Engine.DENSE) {
+      throw new ScenarioException(r.where("strategy.name") + ": strategy.name = fedprox (a proximal term in local "
+          + "training) is only implemented by the dense engine, but model.engine = " + ConfigReader.key(engine)
+          + " (" + r.where("model.engine") + "). Set model.engine = dense, or another strategy.name");
+    }
     if (privacy.dpSgd() && engine != Engine.DENSE) {
       throw new ScenarioException(r.where("privacy.mode") + ": privacy.mode = dp-sgd (per-example clipping inside "
           + "local training) is only implemented by the dense engine, but model.engine = " + ConfigReader.key(engine)
@@ -231,7 +240,7 @@ public final class ScenarioLoader {
             dataSeed),
         model,
         engine,
-        strategyWeighting(r),
+        strategy,
         r.doubleIn("selection.fraction", 0, false, 1, true),
         r.intAtLeast("selection.min-participants", 1),
         r.positiveDuration("timing.round-timeout"),
@@ -240,12 +249,22 @@ public final class ScenarioLoader {
         timing(r),
         policy(r),
         events(r),
+        attacks(r),
         baselines(r),
         r.enumValue("baseline-evaluation", Baselines.Scoring.class)));
   }
 
   /** Settings that are each valid but cannot go together. */
   private static Scenario checkCombinations(ConfigReader r, Scenario s) {
+    if (s.privacy().mode() == PrivacySettings.Mode.CENTRAL && s.strategy().name() != StrategySettings.Name.FEDAVG) {
+      throw new ScenarioException(r.where("strategy.name") + ": key 'strategy.name': privacy.mode = central "
+          + "aggregates with DP-FedAvg (clipped, noised mean), so it cannot run strategy.name = "
+          + s.strategy().name().key() + "; use strategy.name = fedavg or another privacy.mode");
+    }
+    if (s.privacy().mode() == PrivacySettings.Mode.CENTRAL && !s.weightByExamples()) {
+      throw new ScenarioException(r.where("strategy.weighting") + ": key 'strategy.weighting': privacy.mode = "
+          + "central divides the clipped sum by the expected participants and ignores weights; use examples");
+    }
     if (s.privacy().mode() == PrivacySettings.Mode.CENTRAL) {
       if (s.policy().lateUpdates() == RoundPolicy.LateUpdates.FOLD) {
         throw new ScenarioException(r.where("round-policy.late-updates") + ": key 'round-policy.late-updates': fold "
@@ -357,13 +376,111 @@ public final class ScenarioLoader {
         + "Use " + engineKey + " = " + ConfigReader.key(Engine.DL4J) + ", or another " + u.key());
   }
 
-  private enum Strategy { FEDAVG }
+  /**
+   * strategy.*: the rule, its weighting and the parameters of the chosen rule only (another rule's section is not
+   * read), built once here so that a bad combination fails at load naming its key.
+   */
+  private static StrategySettings strategy(ConfigReader r) {
+    StrategySettings.Name name = r.enumValue("strategy.name", StrategySettings.Name.class);
+    Weighting weighting = r.enumValue("strategy.weighting", Weighting.class);
+    if (!name.weighted() && weighting != Weighting.EXAMPLES) {
+      throw new ScenarioException(r.where("strategy.weighting") + ": key 'strategy.weighting' = "
+          + ConfigReader.key(weighting) + " has no effect with strategy.name = " + name.key() + " ("
+          + r.where("strategy.name") + "): robust rules weigh every update alike. Remove it, or use a weighted "
+          + "strategy (fedavg, fedprox, fedavgm, fedadagrad, fedadam, fedyogi)");
+    }
+    double momentum = 0;
+    double serverRate = 1;
+    double eta = 0;
+    double beta1 = 0;
+    double beta2 = 0;
+    double tau = 0;
+    double trim = 0;
+    int f = 0;
+    int m = 1;
+    double mu = 0;
+    String section = "strategy." + name.key();
+    switch (name) {
+      case FEDAVGM -> {
+        momentum = r.doubleIn("strategy.fedavgm.momentum", 0, true, 1, false);
+        serverRate = r.doubleIn("strategy.fedavgm.server-learning-rate", 0, false, 1e6, true);
+      }
+      case FEDADAGRAD, FEDADAM, FEDYOGI -> {
+        eta = r.doubleIn(section + ".eta", 0, false, 1e6, true);
+        beta1 = r.doubleIn(section + ".beta1", 0, true, 1, false);
+        beta2 = name == StrategySettings.Name.FEDADAGRAD ? 0 : r.doubleIn(section + ".beta2", 0, true, 1, false);
+        tau = r.doubleIn(section + ".tau", 0, false, 1e6, true);
+      }
+      case TRIMMED_MEAN -> trim = r.doubleIn("strategy.trimmed-mean.beta", 0, true, 0.5, false);
+      case KRUM -> f = r.intAtLeast("strategy.krum.f", 0);
+      case MULTI_KRUM -> {
+        f = r.intAtLeast("strategy.krum.f", 0);
+        m = r.intAtLeast("strategy.multi-krum.m", 1);
+      }
+      case BULYAN -> f = r.intAtLeast("strategy.bulyan.f", 0);
+      case FEDPROX -> mu = r.doubleIn("strategy.fedprox.mu", 0, true, 1e6, true);
+      case FEDAVG, MEDIAN -> { }
+    }
+    double maxNorm = Double.POSITIVE_INFINITY;
+    String normKey = "strategy.validation.max-norm";
+    if (!(r.isString(normKey) && r.string(normKey).trim().equalsIgnoreCase("none"))) {
+      maxNorm = r.doubleIn(normKey, 0, false, Double.MAX_VALUE, true);
+    }
+    StrategySettings settings = new StrategySettings(name, weighting, momentum, serverRate, eta, beta1, beta2, tau,
+        trim, f, m, mu, maxNorm);
+    try {
+      settings.create();
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(r.where("strategy.name") + ": " + e.getMessage(), e);
+    }
+    return settings;
+  }
 
-  private enum Weighting { EXAMPLES, UNIFORM }
+  private static final java.util.Set<String> ATTACK_KEYS =
+      java.util.Set.of("site", "from-round", "behaviour", "scale", "std");
 
-  private static boolean strategyWeighting(ConfigReader r) {
-    r.enumValue("strategy.name", Strategy.class);
-    return r.enumValue("strategy.weighting", Weighting.class) == Weighting.EXAMPLES;
+  /** attacks: a list of { site, from-round, behaviour, scale (sign-flip, scale), std (gaussian) }. */
+  private static AttackSettings attacks(ConfigReader r) {
+    List<? extends ConfigObject> list;
+    try {
+      list = r.config().getObjectList("attacks");
+    } catch (ConfigException e) {
+      throw r.error("attacks", "a list of { site = NAME, from-round = R, behaviour = sign-flip | scale | gaussian | "
+          + "nan | label-flip | free-ride | replay }");
+    }
+    List<Attack> attacks = new ArrayList<>();
+    List<String> origins = new ArrayList<>();
+    for (ConfigObject o : list) {
+      String where = ConfigReader.describe(o.origin());
+      for (String k : o.keySet()) {
+        if (!ATTACK_KEYS.contains(k)) {
+          throw new ScenarioException(where + ": unknown key '" + k + "' in an attack"
+              + KeyValidator.suggestion(k, new java.util.TreeSet<>(ATTACK_KEYS)));
+        }
+      }
+      for (String required : List.of("site", "from-round", "behaviour")) {
+        if (!o.containsKey(required)) throw new ScenarioException(where + ": an attack needs '" + required + "'");
+      }
+      ConfigReader a = new ConfigReader(o.toConfig());
+      Attack.Behaviour behaviour = a.enumValue("behaviour", Attack.Behaviour.class);
+      boolean scaled = behaviour == Attack.Behaviour.SIGN_FLIP || behaviour == Attack.Behaviour.SCALE;
+      if (o.containsKey("scale") && !scaled) {
+        throw new ScenarioException(where + ": key 'scale' has no effect on behaviour = " + behaviour.key()
+            + " (only sign-flip and scale take it)");
+      }
+      if (o.containsKey("std") && behaviour != Attack.Behaviour.GAUSSIAN) {
+        throw new ScenarioException(where + ": key 'std' has no effect on behaviour = " + behaviour.key()
+            + " (only gaussian takes it)");
+      }
+      if (behaviour == Attack.Behaviour.SCALE && !o.containsKey("scale")) {
+        throw new ScenarioException(where + ": behaviour = scale needs 'scale' (the factor k on the update)");
+      }
+      double scale = o.containsKey("scale") ? a.doubleIn("scale", 0, false, 1e12, true) : 1.0;
+      double std = o.containsKey("std") ? a.doubleIn("std", 0, true, 1e12, true) : 1.0;
+      attacks.add(new Attack(a.string("site"), a.intAtLeast("from-round", 1), behaviour, scale, std));
+      origins.add(where);
+    }
+    return new AttackSettings(attacks, origins);
   }
 
   private enum DatasetType { SYNTHETIC, CSV }

@@ -272,8 +272,12 @@ public final class FlServer {
   }
 
   private Behavior<ServerProtocol.Command> onUpdate(Round r, ServerProtocol.LocalUpdate u) {
-    if (u.round() != r.number) return lateRelease(u);
-    if (!r.isSelected(u.site()) || r.answered(u.site())) {
+    boolean earlier = u.round() >= 1 && u.round() < r.number;
+    if (earlier) return lateRelease(u); // an update of an earlier round is late, whoever sends it
+    if (u.round() != r.number) {
+      // a round that has not begun (or round 0): a selected site's answer, rejected as wrong-round when decided
+      if (!r.isSelected(u.site()) || r.answered(u.site())) return dropStale(u.round(), u.site(), "update");
+    } else if (!r.isSelected(u.site()) || r.answered(u.site())) {
       return dropStale(u.round(), u.site(), "update");
     }
     r.updates.put(u.site(), u);
@@ -311,6 +315,7 @@ public final class FlServer {
   private Behavior<ServerProtocol.Command> endTraining(Round r, boolean timerFired) {
     timers.cancel(DEADLINE);
     List<ServerProtocol.LocalUpdate> valid = new ArrayList<>();
+    float[] globalValues = r.global.values();
     for (Site site : r.selected) {
       String name = site.name();
       ServerProtocol.LocalUpdate u = r.updates.get(name);
@@ -325,7 +330,7 @@ public final class FlServer {
       } else if (u == null) {
         r.outcome.put(name, new Outcome(SiteStatus.DROPOUT, "", null, Double.NaN));
       } else {
-        String problem = UpdateValidator.problem(u, r.global.size());
+        String problem = UpdateValidator.problem(u, r.number, globalValues, settings.maxUpdateNorm());
         if (problem != null) {
           r.outcome.put(name, new Outcome(SiteStatus.REJECTED, problem, u, u.simulatedMillis()));
           context.getLog().warn("round {}: update from {} rejected: {}", r.number, name, problem);
@@ -347,28 +352,44 @@ public final class FlServer {
     }
     List<ClientUpdate> accepted = new ArrayList<>();
     for (ServerProtocol.LocalUpdate u : foldedLate) {
-      accepted.add(new ClientUpdate(u.site() + "@" + u.round(), u.weights().values(), u.numExamples(),
-          policy().stalenessWeight()));
+      accepted.add(clientUpdate(u, u.site() + "@" + u.round(), policy().stalenessWeight()));
     }
     boolean quorumMet = onTime.size() >= policy().quorum();
-    if (quorumMet) foldedLate = new ArrayList<>(); // a skipped round keeps them for the next
-    if (!quorumMet) decision = "skipped:quorum-missed";
+    // a robust rule needs enough updates (Krum: 2f + 3): with fewer the round is skipped, never a crash
+    boolean enough = accepted.size() + onTime.size() >= strategy.minUpdates();
+    boolean aggregate = quorumMet && enough;
+    if (aggregate) foldedLate = new ArrayList<>(); // a skipped round keeps them for the next
+    if (!quorumMet) {
+      decision = "skipped:quorum-missed";
+    } else if (!enough) {
+      decision = "skipped:too-few-updates";
+      context.getLog().warn("round {}: {} updates, the strategy needs at least {}: round skipped", r.number,
+          accepted.size() + onTime.size(), strategy.minUpdates());
+    }
     for (ServerProtocol.LocalUpdate u : valid) {
       boolean inTime = onTime.contains(u);
       r.outcome.put(u.site(), new Outcome(inTime ? SiteStatus.TRAINED : SiteStatus.LATE, "", u, u.simulatedMillis(),
-          inTime && quorumMet));
+          inTime && aggregate));
       if (inTime) {
-        accepted.add(new ClientUpdate(u.site(), u.weights().values(), u.numExamples()));
+        accepted.add(clientUpdate(u, u.site(), 1.0));
       } else if (policy().lateUpdates() == RoundPolicy.LateUpdates.FOLD) {
         foldedLate.add(u);
       }
     }
     List<String> released = new ArrayList<>();
     for (Site site : r.selected) if (r.updates.containsKey(site.name())) released.add(site.name());
-    ledger = ledger.after(released, sites.stream().map(Site::name).toList(), quorumMet);
-    ModelWeights next = quorumMet
-        ? strategy.aggregate(r.number, accepted, r.global.values()).map(ModelWeights::new).orElse(r.global)
+    ledger = ledger.after(released, sites.stream().map(Site::name).toList(), aggregate);
+    ModelWeights next = aggregate
+        ? strategy.aggregate(r.number, accepted, globalValues).map(ModelWeights::new).orElse(r.global)
         : r.global;
+    java.util.Set<String> used = aggregate ? strategy.lastUsed() : null;
+    if (used != null) { // a selecting rule (Krum, Bulyan): only the updates it chose went into the aggregate
+      for (ServerProtocol.LocalUpdate u : onTime) {
+        Outcome o = r.outcome.get(u.site());
+        r.outcome.put(u.site(), new Outcome(o.status(), o.reason(), o.update(), o.simulatedMillis(),
+            used.contains(u.site())));
+      }
+    }
     r.simulatedMillis = roundDuration(r, onTime, valid, deadline);
     r.decision = decision;
     context.getLog().info("round {}/{}: {} results, {} failures, {} ({} simulated ms){}", r.number, settings.rounds(),
@@ -384,6 +405,13 @@ public final class FlServer {
     if (r.evaluators.isEmpty()) return endRound(r);
     timers.startSingleTimer(DEADLINE, new EvaluationDeadline(r.number), settings.evaluationTimeout());
     return evaluating(r);
+  }
+
+  /** What the strategy sees of an update: weighted by its examples (a {@link org.fedsim.aggregation.Weighting} may
+   * re-weight it), with the validation score its site reported. */
+  private static ClientUpdate clientUpdate(ServerProtocol.LocalUpdate u, String name, double staleness) {
+    return new ClientUpdate(name, u.weights().values(), u.numExamples(), staleness, u.numExamples(),
+        u.validationScore());
   }
 
   /** The first {@code target} updates that finish within {@code deadline} (valid is sorted by finish time). */
@@ -520,6 +548,8 @@ public final class FlServer {
       ServerProtocol.EvaluationReport e = evaluations.get(site);
       ServerProtocol.LocalUpdate u = o.update();
       int nTrain = e != null ? e.numTrain() : u != null ? u.numExamples() : 0;
+      float[] g = global.values();
+      float[] w = u == null ? null : u.weights().values();
       return new SiteRound(site, o.status(), o.reason(), nTrain,
           e == null ? 0 : e.numValidation(),
           e == null ? Double.NaN : e.accuracy(),
@@ -529,7 +559,9 @@ public final class FlServer {
           cumulativeEpsilon,
           isSelected(site),
           o.aggregated(),
-          o.simulatedMillis());
+          o.simulatedMillis(),
+          w == null ? Double.NaN : UpdateValidator.deltaNorm(w, g),
+          w == null || next == null ? Double.NaN : UpdateValidator.cosine(w, next.values(), g));
     }
   }
 }

@@ -18,6 +18,7 @@ import org.fedsim.timing.ClockSettings;
  * @param clock virtual (decide from simulated durations) or real (the deadline is a timer)
  * @param privacy how a round costs privacy (for the cumulative ε of every site)
  * @param targetEpsilon stop before a round that would take a site's ε past this (NaN: no target)
+ * @param maxUpdateNorm reject an update whose ‖w_i − w_global‖ exceeds this (infinity: no bound)
  */
 public record ServerSettings(
     int rounds,
@@ -31,7 +32,16 @@ public record ServerSettings(
     RoundPolicy policy,
     ClockSettings clock,
     PrivacyLedger.Mechanism privacy,
-    double targetEpsilon) {
+    double targetEpsilon,
+    double maxUpdateNorm) {
+
+  /** No bound on update norms. */
+  public ServerSettings(int rounds, double fraction, int minParticipants, Duration roundTimeout,
+      Duration evaluationTimeout, int localEpochs, int batchSize, long seed, RoundPolicy policy, ClockSettings clock,
+      PrivacyLedger.Mechanism privacy, double targetEpsilon) {
+    this(rounds, fraction, minParticipants, roundTimeout, evaluationTimeout, localEpochs, batchSize, seed, policy,
+        clock, privacy, targetEpsilon, Double.POSITIVE_INFINITY);
+  }
 
   /** Without privacy accounting. */
   public ServerSettings(int rounds, double fraction, int minParticipants, Duration roundTimeout,
@@ -60,6 +70,9 @@ public record ServerSettings(
     }
     if (evaluationTimeout.isNegative() || evaluationTimeout.isZero()) {
       throw new IllegalArgumentException("timing.evaluation-timeout must be > 0, got " + evaluationTimeout);
+    }
+    if (!(maxUpdateNorm > 0)) {
+      throw new IllegalArgumentException("strategy.validation.max-norm must be > 0, got " + maxUpdateNorm);
     }
   }
 }

@@ -22,6 +22,11 @@ public record ServerState(int round, ModelWeights global, List<ServerProtocol.Lo
     privacyRdp = Map.copyOf(privacyRdp);
   }
 
+  /** The same state with other sites down (a cluster resumes with every lost node back). */
+  public ServerState withDown(List<String> sites) {
+    return new ServerState(round, global, foldedLate, clockMillis, sites, strategyState, privacyRdp);
+  }
+
   /** The state before round 1. */
   public static ServerState initial(ModelWeights global) {
     return new ServerState(0, global, List.of(), 0, List.of(), List.of(), Map.of());

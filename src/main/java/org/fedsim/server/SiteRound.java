@@ -11,6 +11,10 @@ import org.fedsim.protocol.CborSerializable;
  * @param selected whether the site was asked to train this round
  * @param aggregated whether its update went into this round's aggregate
  * @param simulatedMillis the site's simulated training + upload time (NaN when it was not selected)
+ * @param drift ‖w_i − w_global‖ of the update it sent this round (NaN when it sent none, or one of the wrong length
+ *     or with a non-finite value)
+ * @param cosine the cosine between its update (w_i − w_global) and the round's aggregate change (NaN when either is
+ *     zero or undefined)
  */
 public record SiteRound(
     String site,
@@ -25,7 +29,17 @@ public record SiteRound(
     double epsilon,
     boolean selected,
     boolean aggregated,
-    double simulatedMillis) implements CborSerializable {
+    double simulatedMillis,
+    double drift,
+    double cosine) implements CborSerializable {
+
+  /** A line without drift metrics. */
+  public SiteRound(String site, SiteStatus status, String reason, int numTrain, int numValidation, double accuracy,
+      double auc, double loss, double trainLoss, double epsilon, boolean selected, boolean aggregated,
+      double simulatedMillis) {
+    this(site, status, reason, numTrain, numValidation, accuracy, auc, loss, trainLoss, epsilon, selected, aggregated,
+        simulatedMillis, Double.NaN, Double.NaN);
+  }
 
   /** A line whose selection and aggregation follow from its status, without a simulated time. */
   public SiteRound(String site, SiteStatus status, String reason, int numTrain, int numValidation, double accuracy,

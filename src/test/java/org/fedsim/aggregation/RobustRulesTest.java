@@ -84,6 +84,18 @@ class RobustRulesTest {
   }
 
   @Test
+  void trimmedMeanWithBetaAtItsLimitKeepsOnlyTheMiddle() {
+    // β = 0.49 just below ½, n = 5: ⌊2.45⌋ = 2 dropped at each end, one value left: the median of [1, 2, 3, 50, 90]
+    assertArrayEquals(new float[] {3f},
+        new TrimmedMean(0.49).aggregate(1, line(90f, 3f, 1f, 50f, 2f), new float[1]).orElseThrow(), 0f);
+    // n = 4: ⌊1.96⌋ = 1 at each end; ties at the cut [2, 2, 2, 2] → 2
+    assertArrayEquals(new float[] {2f},
+        new TrimmedMean(0.49).aggregate(1, line(2f, 2f, 2f, 2f), new float[1]).orElseThrow(), 0f);
+    assertArrayEquals(new float[] {2.5f},
+        new TrimmedMean(0.49).aggregate(1, line(4f, 1f, 2f, 3f), new float[1]).orElseThrow(), 0f);
+  }
+
+  @Test
   void trimmedMeanIgnoresAHugeUpdate() {
     float[] out = new TrimmedMean(0.2).aggregate(1, oneHuge(), new float[2]).orElseThrow();
     // coord 0: [0.9, 1, 1, 1.1, 1e6] → (1 + 1 + 1.1)/3; coord 1: [−1e6, 0.9, 1, 1.05, 1.1] → (0.9 + 1 + 1.05)/3
@@ -131,6 +143,26 @@ class RobustRulesTest {
         () -> new Krum(2).aggregate(1, u.subList(0, 6), new float[1]));
     assertTrue(e.getMessage().contains("f = 2") && e.getMessage().contains("n = 6"), e.getMessage());
     assertTrue(e.getMessage().contains("strategy.krum.f"), e.getMessage());
+  }
+
+  @Test
+  void multiKrumWithFAndMAtTheirLimits() {
+    // f = 2, n = 7 = 2f + 3, m = n − f = 5: scores as in krumWithFAtItsLimit; 1, 2, 3 tie at 6, then 0 and 4 at 14
+    List<ClientUpdate> u = line(0f, 1f, 2f, 3f, 4f, 1000f, -1000f);
+    assertEquals(List.of(1, 2, 3, 0, 4), Krum.multi(2, 5).select(u));
+    assertArrayEquals(new float[] {2f}, Krum.multi(2, 5).aggregate(1, u, new float[1]).orElseThrow(), 0f);
+    assertEquals(7, Krum.multi(2, 5).minUpdates());
+    assertThrows(IllegalArgumentException.class, () -> Krum.multi(2, 5).aggregate(1, u.subList(0, 6), new float[1]));
+    assertThrows(IllegalArgumentException.class, () -> Krum.multi(2, 6).aggregate(1, u, new float[1]));
+  }
+
+  @Test
+  void bulyanWithFAtItsLimitAndAllTied() {
+    // f = 1, n = 7 = 4f + 3, every update equal: every score ties at 0, selection goes by order, the result is the value
+    List<ClientUpdate> u = line(3f, 3f, 3f, 3f, 3f, 3f, 3f);
+    assertEquals(List.of(0, 1, 2, 3, 4), new Bulyan(1).select(u));
+    assertArrayEquals(new float[] {3f}, new Bulyan(1).aggregate(1, u, new float[1]).orElseThrow(), 0f);
+    assertEquals(7, new Bulyan(1).minUpdates());
   }
 
   @Test
@@ -190,6 +222,22 @@ class RobustRulesTest {
     u.add(new ClientUpdate("S6", new float[] {1.05f, 0.95f}, 1));
     float[] out = new Bulyan(1).aggregate(1, u, new float[2]).orElseThrow();
     assertNear(new float[] {1f, 1f}, out, 0.11);
+  }
+
+  @Test
+  void selectingRulesReportWhichUpdatesTheyUsed() {
+    List<ClientUpdate> u = line(0f, 1f, 2f, 3f, 4f, 1000f, -1000f); // sites S0..S6
+    Krum krum = new Krum(2);
+    assertEquals(null, krum.lastUsed(), "nothing aggregated yet");
+    krum.aggregate(1, u, new float[1]);
+    assertEquals(java.util.Set.of("S1"), krum.lastUsed());
+    Krum multi = Krum.multi(2, 5);
+    multi.aggregate(1, u, new float[1]);
+    assertEquals(java.util.Set.of("S0", "S1", "S2", "S3", "S4"), multi.lastUsed());
+    Bulyan bulyan = new Bulyan(1);
+    bulyan.aggregate(1, u, new float[1]);
+    assertEquals(java.util.Set.of("S0", "S1", "S2", "S3", "S4"), bulyan.lastUsed());
+    assertEquals(null, new CoordinateMedian().lastUsed(), "coordinate-wise rules use every update");
   }
 
   // ---------- all of them ----------

@@ -55,9 +55,13 @@ class MultiJvmClusterTest {
     return dir;
   }
 
+  /** Runs fedsim in this JVM; its exit code, or a failure that shows what it printed on stderr. */
   static int demo(String... args) {
-    return Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(new StringWriter()))
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
         .execute(args);
+    assertEquals(0, code, err.toString());
+    return code;
   }
 
   @Test

@@ -88,19 +88,8 @@ class ClusterDataStaysHomeTest {
     assertTrue(e.getMessage().contains("cluster.sites"), e.getMessage());
   }
 
-  @Test
-  void aPartitionOtherThanNaturalIsRefusedOnACluster() {
-    RunSpec run = ScenarioLoader.load(Path.of("scenarios/seed-mimic.conf"),
-        List.of("dataset.partition.type=iid", "dataset.partition.clients=4"), null).runs().get(0);
-    ScenarioException e = assertThrows(ScenarioException.class, () -> org.fedsim.scenario.ClusterRunSettings.of(run));
-    assertTrue(e.getMessage().contains("dataset.partition.type") && e.getMessage().contains("natural"), e.getMessage());
-  }
-
+  /** A node on plain TCP (TLS is ClusterWireTest's and MultiJvmClusterTest's subject). */
   private static com.typesafe.config.Config plain(String role, int port, int seedPort) {
-    com.typesafe.config.Config base = com.typesafe.config.ConfigFactory.load();
-    base = NodeConfig.with(base, "port", port);
-    base = NodeConfig.with(base, "seed-nodes", List.of("127.0.0.1:" + seedPort));
-    base = NodeConfig.with(base, "tls.enabled", false);
-    return NodeConfig.build(base, role, role);
+    return ClusterWireTest.node(null, role, role, port, seedPort);
   }
 }

@@ -90,11 +90,13 @@ class ClusterWireTest {
     }
   }
 
+  /** A node's Akka config on loopback: with mutual TLS from {@code certs}, or plain TCP when it is null. */
   static Config node(Path certs, String name, String role, int port, int seedPort) {
     Config base = ConfigFactory.load();
     base = NodeConfig.with(base, "port", port);
     base = NodeConfig.with(base, "seed-nodes", List.of("127.0.0.1:" + seedPort));
-    base = NodeConfig.with(base, "tls.certs-dir", certs.toString());
+    base = certs == null ? NodeConfig.with(base, "tls.enabled", false)
+        : NodeConfig.with(base, "tls.certs-dir", certs.toString());
     return NodeConfig.build(base, role, name);
   }
 

@@ -11,9 +11,9 @@ import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.fedsim.data.SiteData;
 import org.fedsim.data.SiteSplit;
+import org.fedsim.data.TestRows;
 import org.fedsim.model.Dl4jModel;
 import org.fedsim.model.ModelSettings;
 import org.fedsim.privacy.Calibration;
@@ -37,14 +37,7 @@ class HospitalAndDpFilterTest {
   }
 
   static SiteData rows(int n, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    float[][] x = new float[n][6];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = i % 2;
-      for (int j = 0; j < 6; j++) x[i][j] = (float) (rng.nextGaussian() + y[i]);
-    }
-    return new SiteData("H", x, y);
+    return TestRows.twoBlobs("H", n, seed);
   }
 
   static ActorRef<HospitalProtocol.Command> hospital() {

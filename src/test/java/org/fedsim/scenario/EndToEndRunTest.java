@@ -40,6 +40,11 @@ class EndToEndRunTest {
   }
 
   static byte[] runInto(ScenarioLoader.Loaded loaded, Path dir) throws Exception {
+    return runInto(runner, loaded, dir);
+  }
+
+  /** Runs every run of {@code loaded} with {@code runner}, writing the results into {@code dir}; metrics.csv. */
+  static byte[] runInto(ExperimentRunner runner, ScenarioLoader.Loaded loaded, Path dir) throws Exception {
     try (ResultsWriter writer = new ResultsWriter(dir)) {
       for (RunSpec run : loaded.runs()) {
         ExperimentRunner.RunResult r = runner.run(run, (spec, round) -> writer.round(spec.label(), round));
