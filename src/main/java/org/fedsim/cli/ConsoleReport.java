@@ -15,6 +15,7 @@ final class ConsoleReport {
   private final PrintStream out;
   private final boolean quiet;
   private long runStart = System.nanoTime();
+  private volatile boolean perRoundLines = true;
 
   ConsoleReport(PrintStream out, boolean quiet) {
     this.out = out;
@@ -35,8 +36,13 @@ final class ConsoleReport {
     runStart = System.nanoTime();
   }
 
+  /** Whether each round prints a line (not when a progress bar shows the rounds). */
+  void perRoundLines(boolean on) {
+    perRoundLines = on;
+  }
+
   void round(RunSpec run, RunEvent.RoundCompleted r) {
-    if (quiet) return;
+    if (quiet || !perRoundLines) return;
     SiteSummary all = SiteSummary.of(r.sites());
     out.printf(Locale.ROOT, "[%s] round %d/%d  participants %d/%d  weighted acc %.4f  auc %.4f  elapsed %.1fs%n",
         run.label(), r.round(), r.rounds(), r.accepted(), r.selected(), all.accuracy(), all.auc(),
@@ -60,7 +66,8 @@ final class ConsoleReport {
   }
 
   void done(Path dir) {
-    out.println("fedsim: wrote " + dir.resolve("metrics.csv") + ", summary.json, resolved.conf");
+    out.println("fedsim: wrote " + dir.resolve("metrics.csv") + ", summary.json, fairness.csv, resolved.conf"
+        + (java.nio.file.Files.exists(dir.resolve("baselines.csv")) ? ", baselines.csv" : ""));
   }
 
   private static String fmt(double v) {

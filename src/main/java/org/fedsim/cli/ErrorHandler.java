@@ -25,7 +25,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
   private static Throwable rootInputError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ScenarioException || t instanceof DataException || t instanceof IllegalArgumentException) {
+      if (t instanceof ScenarioException || t instanceof DataException || t instanceof IllegalArgumentException
+          || t instanceof org.fedsim.report.ReportException) {
         return t;
       }
     }

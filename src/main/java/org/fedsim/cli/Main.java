@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "A federated-learning simulator for hospitals: hospitals as Akka actors, DL4J models, "
         + "FedAvg rounds, differential privacy.",
-    subcommands = {RunCommand.class, BenchCommand.class, PrivacyCommand.class, EtlCommand.class, NodeCommand.class,
+    subcommands = {RunCommand.class, ReportCommand.class, BenchCommand.class, PrivacyCommand.class, EtlCommand.class,
+        NodeCommand.class,
         CertsCommand.class, ClusterDemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -157,6 +157,7 @@ final class NodeCommand implements Callable<Integer> {
     run.out = out;
     run.seed = seed;
     run.quiet = quiet;
+    run.parallel = 1; // one run at a time: its hospitals already train in parallel on their nodes
     run.afterRound = afterRound;
     run.runners = () -> new ExperimentRunner(system, (spec, from, sink) ->
         ClusterRunGuardian.create(spec, incarnation + "-" + runs.incrementAndGet(), from, sink));

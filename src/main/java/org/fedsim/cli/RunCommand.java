@@ -17,6 +17,7 @@ import org.fedsim.scenario.ScenarioException;
 import org.fedsim.scenario.ScenarioLoader;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerState;
+import org.fedsim.timing.ClockSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,14 +28,16 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
         "Run a scenario file (HOCON; every key and its default is in src/main/resources/reference.conf) "
-            + "and write metrics.csv, summary.json and resolved.conf into the output directory.",
-        "A sweep { key = [values] } block runs once per combination.",
+            + "and write metrics.csv, summary.json, fairness.csv, resolved.conf (baselines.csv when asked for), "
+            + "figures/*.png and report.html into the output directory.",
+        "A sweep { key = [values] } block runs once per combination, --parallel N of them at once.",
         "Exit codes: 0 done, 2 bad input (scenario, data, flags), 1 failure."},
     footer = {"", "Examples:",
         "  fedsim run scenarios/seed-mimic.conf",
         "  fedsim run scenarios/seed-mimic.conf --set rounds=5 \\",
         "      --set privacy.mode=local --set privacy.epsilon=10",
-        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep",
+        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep --parallel 2",
+        "  fedsim run scenarios/seed003-clients.conf           # local-only vs FL vs centralized",
         "  fedsim run --resume results/sweep        # after the run above was killed"})
 final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
@@ -64,6 +67,15 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "no per-round progress lines")
   boolean quiet;
+
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "0",
+      description = "runs of a sweep that go on at once (default 0: one per core); the results are the same bytes "
+          + "as one at a time. A resumed sweep skips every run written and redoes those that were under way")
+  int parallel;
+
+  @Option(names = "--no-report", description = "do not write figures/*.png and report.html at the end "
+      + "('fedsim report DIR' writes them later)")
+  boolean noReport;
 
   /** Where the runs run: null = a local ExperimentRunner (every hospital in this JVM); a cluster node sets its own. */
   java.util.function.Supplier<ExperimentRunner> runners;
@@ -113,7 +125,22 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** Every run of the scenario not finished yet; after each round, its rows and a checkpoint. */
+  /** The figures and report.html; the results are complete without them, so a failure here is only reported. */
+  private static void writeReport(Path dir) {
+    try {
+      org.fedsim.report.Report.Written w = org.fedsim.report.Report.write(dir);
+      System.out.println("fedsim: wrote " + w.html() + " (" + w.figures().size() + " figures)");
+    } catch (RuntimeException | LinkageError e) {
+      System.err.println("fedsim: the results are complete, but the report could not be written: " + e
+          + " (try 'fedsim report " + dir + "')");
+    }
+  }
+
+  /**
+   * Every run of the scenario not finished yet. One at a time, each round's rows and a checkpoint are written as it
+   * finishes; with more than one worker, runs go on side by side and each run's rows are written, in the sweep's
+   * order, once it and every run before it have finished (so metrics.csv is the same bytes either way).
+   */
   private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from) {
     ConsoleReport console = new ConsoleReport(System.out, quiet);
     console.header(loaded, dir);
@@ -121,63 +148,180 @@ final class RunCommand implements Callable<Integer> {
     writer.resolved(resolved);
     Set<String> done = new HashSet<>();
     for (ResultsWriter.RunSummary s : writer.finished()) done.add(s.run());
-    try (ExperimentRunner runner = runners != null ? runners.get() : new ExperimentRunner(threads)) {
-      for (RunSpec run : loaded.runs()) {
-        if (done.contains(run.label())) continue;
-        ServerState state = null;
-        ResultsWriter.Participation before = ResultsWriter.Participation.NONE;
-        double wallBefore = 0;
-        if (from != null && run.label().equals(from.run())) {
-          if (from.state().round() >= run.scenario().rounds()) { // it had finished; only its summary was missing
-            writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT, ""));
-            continue;
-          }
-          state = from.state();
-          before = from.participation();
-          wallBefore = from.wallSeconds();
-          console.resuming(run, state.round());
-        }
-        console.runStarting(run);
-        ResultsWriter.Participation[] tally = {before};
-        long start = System.nanoTime();
-        double wall0 = wallBefore;
-        boolean external = !run.scenario().partition().externalSites().isEmpty();
-        ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
-          @Override
-          public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
-            writer.round(spec.label(), round);
-            tally[0] = tally[0].plus(round);
-            if (!external) checkpoint(spec, round);
-            console.round(spec, round);
-            if (afterRound != null) afterRound.accept(round);
-          }
-
-          @Override
-          public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
-              List<ExperimentRunner.ExternalEvaluation> ext) {
-            writer.external(spec.label(), round.round(), ext);
-            checkpoint(spec, round); // after the external rows, so that a resume keeps them
-          }
-
-          private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
-            writer.checkpoint(loaded.name(), round, spec.label(), tally[0], wall0 + (System.nanoTime() - start) / 1e9);
-          }
-        }, state);
-        if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
-          writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
-              result.stopReason()));
+    List<RunSpec> todo = new ArrayList<>();
+    RunSpec resumed = null;
+    for (RunSpec run : loaded.runs()) {
+      if (done.contains(run.label())) continue;
+      if (from != null && run.label().equals(from.run())) {
+        if (from.state().round() >= run.scenario().rounds()) { // it had finished; only its summary was missing
+          writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT, ""));
           continue;
         }
-        writer.runFinished(ResultsWriter.RunSummary.of(run.label(), result.last(), tally[0],
-            wallBefore + result.wallSeconds()).withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
-            result.stopReason()));
-        if (!result.stopReason().isEmpty()) System.out.println("[" + run.label() + "] " + result.stopReason());
-        console.runFinished(result);
+        resumed = run;
+      } else {
+        todo.add(run);
       }
+    }
+    int total = (resumed == null ? 0 : resumed.scenario().rounds() - from.state().round())
+        + todo.stream().mapToInt(r -> r.scenario().rounds()).sum();
+    Progress progress = new Progress(System.err, Progress.enabled(quiet), todo.size() + (resumed == null ? 0 : 1), total);
+    console.perRoundLines(!progress.active());
+    try (ExperimentRunner runner = runners != null ? runners.get() : new ExperimentRunner(threads)) {
+      Sweep sweep = new Sweep(loaded, writer, console, progress, runner, afterRound);
+      if (resumed != null) sweep.runInPlace(resumed, from);
+      int workers = workers(todo);
+      if (workers <= 1) {
+        for (RunSpec run : todo) sweep.runInPlace(run, null);
+      } else {
+        sweep.runSideBySide(todo, workers);
+      }
+    } finally {
+      progress.close();
     }
     writer.finish(loaded.name(), resolved);
     console.done(dir);
+    if (!noReport) writeReport(dir);
     return 0;
   }
 
+  /**
+   * How many runs go on at once: --parallel, or (0) one per core; 1 when fewer than two runs are left, when a run
+   * uses the real clock (its timing would depend on the other runs), or on a cluster.
+   */
+  private int workers(List<RunSpec> todo) {
+    if (parallel < 0) throw new ScenarioException("--parallel must be >= 0 (0 = one run per core), got " + parallel);
+    if (todo.stream().anyMatch(r -> r.scenario().timing().clock().mode() == ClockSettings.Mode.REAL)) return 1;
+    if (runners != null) return 1; // a cluster's hospitals serve one run at a time
+    int wanted = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
+    return Math.max(1, Math.min(wanted, todo.size()));
+  }
+
+  /** Runs a sweep's runs and writes their results. */
+  private record Sweep(ScenarioLoader.Loaded loaded, ResultsWriter writer, ConsoleReport console, Progress progress,
+      ExperimentRunner runner, java.util.function.Consumer<RunEvent.RoundCompleted> afterRound) {
+
+    /** One run, its rows written and checkpointed round by round (from a checkpoint when {@code from} is given). */
+    void runInPlace(RunSpec run, Checkpoint from) {
+      ServerState state = from == null ? null : from.state();
+      ResultsWriter.Participation[] tally = {from == null ? ResultsWriter.Participation.NONE : from.participation()};
+      double wallBefore = from == null ? 0 : from.wallSeconds();
+      if (from != null) console.resuming(run, state.round());
+      console.runStarting(run);
+      progress.runStarted(run.label());
+      long start = System.nanoTime();
+      boolean external = !run.scenario().partition().externalSites().isEmpty();
+      ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
+        @Override
+        public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
+          writer.round(spec.label(), round);
+          tally[0] = tally[0].plus(round);
+          if (!external) checkpoint(spec, round);
+          console.round(spec, round);
+          progress.round(spec.label(), round.round(), round.rounds());
+          if (!external && afterRound != null) afterRound.accept(round);
+        }
+
+        @Override
+        public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
+            List<ExperimentRunner.ExternalEvaluation> ext) {
+          writer.external(spec.label(), round.round(), ext);
+          checkpoint(spec, round); // after the external rows, so that a resume keeps them
+          if (afterRound != null) afterRound.accept(round);
+        }
+
+        private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
+          writer.checkpoint(loaded.name(), round, spec.label(), tally[0],
+              wallBefore + (System.nanoTime() - start) / 1e9);
+        }
+      }, state);
+      if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
+        writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
+            result.stopReason()));
+      } else {
+        finished(run, result, tally[0], wallBefore + result.wallSeconds());
+      }
+      progress.runFinished(run.label());
+    }
+
+    private void finished(RunSpec run, ExperimentRunner.RunResult result, ResultsWriter.Participation tally,
+        double wall) {
+      writer.runFinished(ResultsWriter.RunSummary.of(run.label(), result.last(), tally, wall)
+          .withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT, result.stopReason())
+          .withBaselines(result.baselines()));
+      // the run with its summary (baselines included) among the finished: a resume skips it whole
+      writer.checkpoint(loaded.name(), result.last(), run.label(), tally, wall);
+      if (!result.stopReason().isEmpty()) progress.println("[" + run.label() + "] " + result.stopReason());
+      progress.clear();
+      console.runFinished(result);
+    }
+
+    /** A run's rounds (and external scores) held until the run's turn to be written. */
+    private record Held(RunEvent.RoundCompleted round, List<ExperimentRunner.ExternalEvaluation> external) {}
+
+    private record Outcome(ExperimentRunner.RunResult result, List<Held> rounds) {}
+
+    /**
+     * {@code workers} runs at a time on their own threads (their hospitals share the training dispatcher); the
+     * rows of each are written in sweep order after it finishes, with a checkpoint at its last round, so a resumed
+     * sweep skips every run written and redoes the ones that were under way.
+     */
+    void runSideBySide(List<RunSpec> runs, int workers) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+        Thread t = new Thread(r, "fedsim-sweep");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
+        for (RunSpec run : runs) futures.add(pool.submit(() -> runHeld(run)));
+        for (int i = 0; i < runs.size(); i++) commit(runs.get(i), await(futures.get(i)));
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private Outcome runHeld(RunSpec run) {
+      progress.runStarted(run.label());
+      List<Held> held = new ArrayList<>();
+      ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
+        @Override
+        public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
+          held.add(new Held(round, List.of()));
+          console.round(spec, round);
+          progress.round(spec.label(), round.round(), round.rounds());
+        }
+
+        @Override
+        public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
+            List<ExperimentRunner.ExternalEvaluation> ext) {
+          held.set(held.size() - 1, new Held(round, ext));
+        }
+      });
+      progress.runFinished(run.label());
+      return new Outcome(result, held);
+    }
+
+    private void commit(RunSpec run, Outcome o) {
+      ResultsWriter.Participation tally = ResultsWriter.Participation.NONE;
+      for (Held h : o.rounds()) {
+        writer.round(run.label(), h.round());
+        if (!h.external().isEmpty()) writer.external(run.label(), h.round().round(), h.external());
+        tally = tally.plus(h.round());
+        if (afterRound != null) afterRound.accept(h.round());
+      }
+      finished(run, o.result(), tally, o.result().wallSeconds());
+    }
+
+    private static Outcome await(java.util.concurrent.Future<Outcome> f) {
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
 }

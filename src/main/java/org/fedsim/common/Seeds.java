@@ -35,7 +35,7 @@ public final class Seeds {
   }
 
   /** Stable codes for purposes, so that two streams never share a seed by accident. */
-  public enum Purpose { INIT, SELECTION, SHUFFLE, DP_NOISE, TIMING, ATTACK }
+  public enum Purpose { INIT, SELECTION, SHUFFLE, DP_NOISE, TIMING, ATTACK, BASELINE }
 
   public static long derive(long seed, Purpose purpose, long... parts) {
     long[] all = new long[parts.length + 1];

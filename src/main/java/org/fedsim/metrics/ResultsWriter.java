@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.fedsim.scenario.ExperimentRunner;
@@ -37,12 +38,21 @@ public final class ResultsWriter implements AutoCloseable {
   /** What summary.json says about one run. */
   public record RunSummary(String run, int rounds, double finalWeightedAccuracy, double finalWeightedAuc,
       double finalMinSiteAccuracy, double wallSeconds, Participation participation, double simulatedClockMillis,
-      double finalEpsilon, double delta, String accountant, String stopReason) {
+      double finalEpsilon, double delta, String accountant, String stopReason, List<BaselineScores> baselines) {
+    public RunSummary {
+      baselines = baselines == null ? List.of() : List.copyOf(baselines); // null: a checkpoint from before baselines
+    }
 
     /** The same summary with its privacy spend (largest cumulative ε of any site, at δ) and why it stopped early. */
     public RunSummary withPrivacy(double delta, String accountant, String stopReason) {
       return new RunSummary(run, rounds, finalWeightedAccuracy, finalWeightedAuc, finalMinSiteAccuracy, wallSeconds,
-          participation, simulatedClockMillis, finalEpsilon, delta, accountant, stopReason);
+          participation, simulatedClockMillis, finalEpsilon, delta, accountant, stopReason, baselines);
+    }
+
+    /** The same summary with the run's baseline comparisons. */
+    public RunSummary withBaselines(List<BaselineScores> scores) {
+      return new RunSummary(run, rounds, finalWeightedAccuracy, finalWeightedAuc, finalMinSiteAccuracy, wallSeconds,
+          participation, simulatedClockMillis, finalEpsilon, delta, accountant, stopReason, scores);
     }
 
     /** The summary of a finished run from its rounds. */
@@ -56,7 +66,7 @@ public final class ResultsWriter implements AutoCloseable {
     public static RunSummary of(String run, RunEvent.RoundCompleted last, Participation p, double wallSeconds) {
       SiteSummary all = SiteSummary.of(last.sites());
       return new RunSummary(run, last.round(), all.accuracy(), all.auc(), SiteSummary.minSiteAccuracy(last.sites()),
-          wallSeconds, p, last.clockMillis(), all.epsilon(), Double.NaN, "", "");
+          wallSeconds, p, last.clockMillis(), all.epsilon(), Double.NaN, "", "", List.of());
     }
   }
 
@@ -231,8 +241,15 @@ public final class ResultsWriter implements AutoCloseable {
   public void finish(String scenario, String resolvedConf) {
     try {
       csv.close();
+      String rows = Files.readString(partial, StandardCharsets.UTF_8);
+      List<Fairness.Round> fairness = Fairness.of(rows);
+      Map<String, List<ExternalScores.Score>> external = ExternalScores.lastRound(rows);
+      writeAtomically(dir.resolve(Fairness.FILE), Fairness.csv(fairness));
+      if (summaries.stream().anyMatch(x -> !x.baselines().isEmpty())) {
+        writeAtomically(dir.resolve(BASELINES_FILE), baselinesCsv());
+      }
       // metrics.csv last: its presence is what says "finished" (and what --resume refuses)
-      writeAtomically(dir.resolve("summary.json"), summaryJson(scenario));
+      writeAtomically(dir.resolve("summary.json"), summaryJson(scenario, fairness, external));
       writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
       Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
@@ -242,7 +259,29 @@ public final class ResultsWriter implements AutoCloseable {
     }
   }
 
-  private String summaryJson(String scenario) throws IOException {
+  /** Per-site baseline scores of every run (written when a scenario asks for baselines). */
+  public static final String BASELINES_FILE = "baselines.csv";
+  public static final List<String> BASELINE_COLUMNS =
+      List.of("run", "method", "site", "n_train", "n_val", "accuracy", "auc", "loss");
+
+  private String baselinesCsv() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    try (CSVPrinter p = new CSVPrinter(sb, CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
+        .setHeader(BASELINE_COLUMNS.toArray(String[]::new)).get())) {
+      for (RunSummary s : summaries) {
+        for (BaselineScores b : s.baselines()) {
+          for (BaselineScores.SiteScore x : b.sites()) {
+            p.printRecord(s.run(), b.method(), x.site(), x.nTrain(), x.nVal(), num(x.accuracy()), num(x.auc()),
+                num(x.loss()));
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private String summaryJson(String scenario, List<Fairness.Round> fairness,
+      Map<String, List<ExternalScores.Score>> external) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("scenario", scenario);
@@ -270,6 +309,29 @@ public final class ResultsWriter implements AutoCloseable {
       p.put("offline", s.participation().offline());
       p.put("crashed", s.participation().crashed());
       p.put("rejected", s.participation().rejected());
+      if (!s.baselines().isEmpty()) {
+        ObjectNode b = n.putObject("baselines");
+        for (BaselineScores scores : s.baselines()) {
+          ObjectNode m = b.putObject(scores.method());
+          putNumber(m, "mean_accuracy", scores.meanAccuracy());
+          putNumber(m, "sd_accuracy", scores.sdAccuracy());
+          putNumber(m, "weighted_accuracy", scores.weightedAccuracy());
+          putNumber(m, "mean_auc", scores.meanAuc());
+          m.put("sites", scores.sites().size());
+        }
+      }
+      Fairness.putSummary(n, fairness.stream().filter(f -> f.run().equals(s.run())).toList());
+      List<ExternalScores.Score> ext = external.getOrDefault(s.run(), List.of());
+      if (!ext.isEmpty()) {
+        ArrayNode e = n.putArray("external");
+        for (ExternalScores.Score x : ext) {
+          ObjectNode site = e.addObject();
+          site.put("site", x.site());
+          site.put("rows", x.rows());
+          putNumber(site, "accuracy", x.accuracy());
+          putNumber(site, "auc", x.auc());
+        }
+      }
     }
     return mapper.writeValueAsString(root) + "\n";
   }
@@ -284,9 +346,17 @@ public final class ResultsWriter implements AutoCloseable {
     Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
     try {
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      readableByAll(tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** rw-r--r-- where the file system has POSIX permissions (a temporary file starts as rw-------). */
+  public static void readableByAll(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 

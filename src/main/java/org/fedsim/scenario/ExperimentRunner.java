@@ -19,6 +19,7 @@ import org.fedsim.common.Seeds;
 import org.fedsim.data.Dataset;
 import org.fedsim.data.PartitionSettings;
 import org.fedsim.data.SiteData;
+import org.fedsim.metrics.BaselineScores;
 import org.fedsim.model.Evaluation;
 import org.fedsim.model.LocalModel;
 import org.fedsim.data.PreprocessSettings;
@@ -32,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs scenario runs one after another in one ActorSystem (started once: ~1 s), loading and preprocessing each
- * distinct dataset once. The calling thread receives every round result, so I/O stays out of the actors.
+ * Runs scenario runs in one ActorSystem (started once: ~1 s), loading and preprocessing each distinct dataset once;
+ * {@link #run} may be called from several threads at once (a sweep's runs side by side). The calling thread
+ * receives every round result of its run, so I/O stays out of the actors; it also scores external sites and
+ * computes the run's baselines.
  */
 public final class ExperimentRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
@@ -63,9 +66,9 @@ public final class ExperimentRunner implements AutoCloseable {
     Behavior<?> guardian(RunSpec spec, ServerState resumeFrom, Consumer<Object> sink);
   }
 
-  /** One finished run: every round's result and the wall time it took. */
+  /** One finished run: every round's result, the wall time it took, and its baselines (if asked for). */
   public record RunResult(RunSpec run, List<RunEvent.RoundCompleted> rounds, double wallSeconds,
-      String stopReason) {
+      String stopReason, List<BaselineScores> baselines) {
     public RunEvent.RoundCompleted last() {
       return rounds.get(rounds.size() - 1);
     }
@@ -79,7 +82,7 @@ public final class ExperimentRunner implements AutoCloseable {
   private final boolean ownsSystem;
   private final Launcher launcher;
   private final Map<DataKey, Prepared> data = new HashMap<>();
-  private int runCounter;
+  private final java.util.concurrent.atomic.AtomicInteger runCounter = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Runs in {@code system} (not terminated on close), each run's actors brought up by {@code launcher}: how a
@@ -91,16 +94,15 @@ public final class ExperimentRunner implements AutoCloseable {
     this.launcher = launcher;
     // the node's actor system can end under a run (the cluster downed this node): fail the run saying so
     system.getWhenTerminated().thenRun(() -> {
-      BlockingQueue<Object> q = current;
-      if (q != null) {
+      for (BlockingQueue<Object> q : current) {
         q.add(new IllegalStateException("this node's actor system stopped (was it downed by the cluster's split "
             + "brain resolver? see its log)"));
       }
     });
   }
 
-  /** The events of the run under way (null between runs). */
-  private volatile BlockingQueue<Object> current;
+  /** The events of the runs under way (a sweep may run several at once). */
+  private final java.util.Set<BlockingQueue<Object>> current = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param trainingThreads hospitals that train at once; 0 = {@code fedsim.training-threads} from the deployment
@@ -147,36 +149,42 @@ public final class ExperimentRunner implements AutoCloseable {
    */
   public RunResult run(RunSpec spec, RoundListener listener, ServerState resumeFrom) {
     Scenario s = spec.scenario();
+    Prepared here = dataHere(spec);
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    current = events;
+    current.add(events);
     long start = System.nanoTime();
     @SuppressWarnings("unchecked")
     Behavior<Object> guardian = (Behavior<Object>) launcher.guardian(spec, resumeFrom, events::add);
-    system.systemActorOf(guardian, "run-" + (++runCounter), Props.empty());
+    system.systemActorOf(guardian, "run-" + runCounter.incrementAndGet(), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
     // on a cluster the first round also waits for the hospital nodes to join and load their data
     Duration first = ownsSystem ? patience : patience.plus(joinAllowance(spec));
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
-    // external (held-out) sites are scored here, by the runner, on the rows it loaded (single JVM only)
-    Prepared prepared = ownsSystem ? prepare(s) : null;
-    LocalModel externalModel = prepared == null || prepared.external().isEmpty() ? null
-        : ModelFactory.models(s.engine(), s.model(), prepared.dataset().numFeatures(),
-            initialWeights(s, prepared.dataset().numFeatures()).values()).get();
-    while (true) {
-      Object event = take(events, rounds.isEmpty() ? first : patience, spec);
-      if (event instanceof RunEvent.RoundCompleted rc) {
-        rounds.add(rc);
-        listener.onRound(spec, rc);
-        if (externalModel != null) listener.onExternal(spec, rc, evaluateExternal(externalModel, rc, prepared));
-      } else if (event instanceof RunEvent.RunFinished f && rounds.isEmpty() && resumeFrom == null) {
-        throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
-            + " (privacy.target-epsilon is below what a single round costs)");
-      } else if (event instanceof RunEvent.RunFinished f) {
-        return new RunResult(spec, List.copyOf(rounds), (System.nanoTime() - start) / 1e9,
-            f.stopReason());
-      } else if (event instanceof Throwable t) {
-        throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
+    LocalModel externalModel = here == null || here.external().isEmpty() ? null
+        : ModelFactory.models(s.engine(), s.model(), here.dataset().numFeatures(),
+            initialWeights(s, here.dataset().numFeatures()).values()).get();
+    try {
+      while (true) {
+        Object event = take(events, rounds.isEmpty() ? first : patience, spec);
+        if (event instanceof RunEvent.RoundCompleted rc) {
+          rounds.add(rc);
+          listener.onRound(spec, rc);
+          if (externalModel != null) listener.onExternal(spec, rc, evaluateExternal(externalModel, rc, here));
+        } else if (event instanceof RunEvent.RunFinished f && rounds.isEmpty() && resumeFrom == null) {
+          throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
+              + " (privacy.target-epsilon is below what a single round costs)");
+        } else if (event instanceof RunEvent.RunFinished f) {
+          List<BaselineScores> baselines = rounds.isEmpty() || here == null ? List.of()
+              : Baselines.compute(s, here.splits(), here.dataset().numFeatures(),
+                  initialWeights(s, here.dataset().numFeatures()).values(), rounds.get(rounds.size() - 1));
+          return new RunResult(spec, List.copyOf(rounds), (System.nanoTime() - start) / 1e9, f.stopReason(),
+              baselines);
+        } else if (event instanceof Throwable t) {
+          throw new IllegalStateException("run " + spec.label() + " failed: " + t.getMessage(), t);
+        }
       }
+    } finally {
+      current.remove(events);
     }
   }
 
@@ -187,6 +195,20 @@ public final class ExperimentRunner implements AutoCloseable {
     } catch (RuntimeException e) {
       return Duration.ZERO;
     }
+  }
+
+  /**
+   * The run's rows in this JVM, when it needs them (baselines, external sites); null when it does not. A runner
+   * whose hospitals live on other nodes holds no rows: such a run is refused.
+   */
+  private Prepared dataHere(RunSpec spec) {
+    Scenario s = spec.scenario();
+    if (s.baselines().isEmpty() && s.partition().externalSites().isEmpty()) return null;
+    if (!ownsSystem) {
+      throw new ScenarioException("run " + spec.label() + ": baselines and dataset.external-sites need every site's "
+          + "rows in this JVM, and a cluster server holds none: run the scenario with 'fedsim run'");
+    }
+    return prepare(s);
   }
 
   private static List<ExternalEvaluation> evaluateExternal(LocalModel model, RunEvent.RoundCompleted rc,
@@ -225,7 +247,8 @@ public final class ExperimentRunner implements AutoCloseable {
     }
   }
 
-  private Prepared prepare(Scenario s) {
+  /** Thread-safe: runs of a sweep may go on side by side; each dataset is loaded once. */
+  private synchronized Prepared prepare(Scenario s) {
     return data.computeIfAbsent(new DataKey(s.dataset(), s.preprocessing(), s.partition()), key -> {
       Dataset ds = key.spec().load();
       Preprocessor.Prepared p = Preprocessor.prepare(ds, key.preprocessing(), key.partition());

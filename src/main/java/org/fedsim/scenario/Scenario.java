@@ -1,6 +1,7 @@
 package org.fedsim.scenario;
 
 import java.time.Duration;
+import java.util.List;
 import org.fedsim.aggregation.StrategySettings;
 import org.fedsim.aggregation.Weighting;
 import org.fedsim.data.PartitionSettings;
@@ -31,7 +32,9 @@ public record Scenario(
     TimingSettings timing,
     RoundPolicy policy,
     EventsSettings events,
-    AttackSettings attacks) {
+    AttackSettings attacks,
+    List<Baselines.Method> baselines,
+    Baselines.Scoring baselineEvaluation) {
 
   /** Whether updates are weighted by their number of examples ({@code strategy.weighting = examples}). */
   public boolean weightByExamples() {

@@ -249,7 +249,9 @@ public final class ScenarioLoader {
         timing(r),
         policy(r),
         events(r),
-        attacks(r)));
+        attacks(r),
+        baselines(r),
+        r.enumValue("baseline-evaluation", Baselines.Scoring.class)));
   }
 
   /** Settings that are each valid but cannot go together. */
@@ -499,6 +501,19 @@ public final class ScenarioLoader {
     return new DatasetSpec.Csv(new CsvDatasetSettings(
         r.path("dataset.csv.path"), features, r.string("dataset.csv.label"), r.string("dataset.csv.site"),
         r.enumValue("dataset.csv.missing", MissingValues.class)));
+  }
+
+  private static List<Baselines.Method> baselines(ConfigReader r) {
+    List<Baselines.Method> out = new ArrayList<>();
+    for (String v : r.stringList("baselines")) {
+      Baselines.Method m = null;
+      for (Baselines.Method candidate : Baselines.Method.values()) {
+        if (ConfigReader.key(candidate).equals(v.trim().toLowerCase(java.util.Locale.ROOT))) m = candidate;
+      }
+      if (m == null) throw r.error("baselines", "a list of local | federated | centralized");
+      if (!out.contains(m)) out.add(m);
+    }
+    return List.copyOf(out);
   }
 
   private static PartitionSettings partition(ConfigReader r, long dataSeed) {

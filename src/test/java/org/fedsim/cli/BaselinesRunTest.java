@@ -1,0 +1,79 @@
+package org.fedsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A small dense sweep with baselines through the command line: baselines.csv, fairness.csv and summary.json. */
+class BaselinesRunTest {
+  @TempDir Path dir;
+
+  int run(Path scenario, Path out, String... extra) {
+    CommandLine cmd = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cmd.setErr(new PrintWriter(err, true));
+    List<String> args = new java.util.ArrayList<>(List.of("run", scenario.toString(), "--out", out.toString(), "-q"));
+    args.addAll(List.of(extra));
+    int code = cmd.execute(args.toArray(String[]::new));
+    assertEquals(0, code, err::toString);
+    return code;
+  }
+
+  static final String SCENARIO = String.join("\n",
+      "rounds = 3", "model.engine = dense", "model.local-epochs = 2", "dataset.synthetic.patients = 6000",
+      "dataset.partition { type = iid, clients = 4 }", "baselines = [local, centralized]",
+      "sweep { baseline-evaluation = [own, pooled] }");
+
+  @Test
+  void baselinesAreScoredPerSiteAndSummarisedAsTableOne() throws Exception {
+    Path scenario = Files.writeString(dir.resolve("b.conf"), SCENARIO);
+    Path out = dir.resolve("out");
+    run(scenario, out);
+    List<String> rows = Files.readAllLines(out.resolve("baselines.csv"));
+    assertEquals("run,method,site,n_train,n_val,accuracy,auc,loss", rows.get(0));
+    List<String[]> own = rows.stream().skip(1).map(l -> l.split(",", -1))
+        .filter(f -> f[0].equals("baseline-evaluation=own")).toList();
+    assertEquals(12, own.size(), "4 clients x local, federated, centralized");
+    int total = 0;
+    for (String[] f : own) if (f[1].equals("local")) total += Integer.parseInt(f[3]);
+    for (String[] f : own) {
+      if (f[1].equals("centralized")) assertEquals(total, Integer.parseInt(f[3]), "centralized trains on every row");
+    }
+    List<String[]> pooled = rows.stream().skip(1).map(l -> l.split(",", -1))
+        .filter(f -> f[0].equals("baseline-evaluation=pooled")).toList();
+    assertEquals(6, pooled.size(), "4 local models, one federated and one centralized row");
+    int nVal = own.stream().filter(f -> f[1].equals("local")).mapToInt(f -> Integer.parseInt(f[4])).sum();
+    for (String[] f : pooled) assertEquals(nVal, Integer.parseInt(f[4]), "every model on all validation rows");
+
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    JsonNode first = summary.get("runs").get(0);
+    for (String m : new String[] {"local", "federated", "centralized"}) {
+      JsonNode b = first.get("baselines").get(m);
+      assertTrue(b.get("mean_accuracy").asDouble() > 0.4, m + ": " + b);
+      assertTrue(b.get("sd_accuracy").asDouble() >= 0, m + ": " + b);
+    }
+    // the federated line of the own-rows table is the run's last round
+    JsonNode second = summary.get("runs").get(1);
+    assertEquals(second.get("final_weighted_accuracy").asDouble(),
+        second.get("baselines").get("federated").get("mean_accuracy").asDouble(), 1e-6,
+        "pooled: the federated model on all validation rows = the weighted accuracy of the last round");
+    assertTrue(first.has("fairness") && first.get("fairness").has("flagged_sites"), first::toString);
+    List<String> fairness = Files.readAllLines(out.resolve("fairness.csv"));
+    assertEquals(1 + 2 * 3, fairness.size(), "one row per run and round");
+
+    Path again = dir.resolve("again");
+    run(scenario, again);
+    assertEquals(Files.readString(out.resolve("baselines.csv")), Files.readString(again.resolve("baselines.csv")),
+        "baselines are seeded");
+  }
+}
