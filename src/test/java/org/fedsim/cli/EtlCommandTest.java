@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,23 +14,13 @@ import java.util.zip.GZIPInputStream;
 import org.fedsim.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code fedsim etl ...} driven in-process: generator, extraction, benchmark, flag errors, the scenario. */
-class EtlCommandTest {
+class EtlCommandTest extends InProcessCli {
   static final String DEMO = "../shared/data/mimic-iv-demo-2.2";
 
   @TempDir Path dir;
 
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
-
-  int execute(String... args) {
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
-  }
 
   static List<String> gunzipLines(Path p) throws IOException {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {

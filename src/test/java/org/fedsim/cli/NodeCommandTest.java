@@ -3,26 +3,16 @@ package org.fedsim.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input to {@code fedsim node}, {@code fedsim certs} and {@code fedsim cluster-demo}: exit 2 and a precise message. */
-class NodeCommandTest {
-  record Result(int code, String err) {}
-
-  static Result fedsim(String... args) {
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err)).execute(args);
-    return new Result(code, err.toString());
-  }
-
-  static void refused(String expected, String... args) {
-    Result r = fedsim(args);
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+class NodeCommandTest extends InProcessCli {
+  void refused(String expected, String... args) {
+    err.getBuffer().setLength(0);
+    assertEquals(2, execute(args), err.toString());
+    assertTrue(err.toString().contains(expected), "expected '" + expected + "' in: " + err);
   }
 
   @Test

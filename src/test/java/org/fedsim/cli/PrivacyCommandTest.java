@@ -6,27 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Locale;
 import org.fedsim.privacy.RdpAccountant;
 import org.fedsim.privacy.RdpConversion;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code fedsim privacy}, driven in-process. */
-class PrivacyCommandTest {
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
-
+class PrivacyCommandTest extends InProcessCli {
+  /** {@code fedsim privacy ARGS}. */
+  @Override
   int execute(String... args) {
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
     String[] all = new String[args.length + 1];
     all[0] = "privacy";
     System.arraycopy(args, 0, all, 1, args.length);
-    return cmd.execute(all);
+    return super.execute(all);
   }
 
   JsonNode json(String... args) throws Exception {
