@@ -112,8 +112,9 @@ public final class DenseModel implements LocalModel {
     if (net.dpSgd != null) return fitDpSgd(train, plan);
     float[][] rows = train.features();
     int[] labels = train.labels();
-    MinibatchOrder minibatches = new MinibatchOrder(n, plan);
+    MinibatchOrder minibatches = new MinibatchOrder(n, stepsPlan(plan, n, net.localSteps));
     int batch = minibatches.batchSize();
+    int steps = net.localSteps > 0 ? net.localSteps : Integer.MAX_VALUE;
     DenseWorkspace ws = DenseWorkspace.forThread(net, batch);
     ws.resetOptimizer();
     System.arraycopy(params, 0, ws.anchor, 0, params.length); // w_global of FedProx's proximal term
@@ -123,7 +124,7 @@ public final class DenseModel implements LocalModel {
     for (int epoch = 0; epoch < minibatches.epochs(); epoch++) {
       int[] order = minibatches.nextEpoch();
       boolean last = epoch == minibatches.epochs() - 1;
-      for (int start = 0; start < n; start += batch) {
+      for (int start = 0; start < n && iteration < steps; start += batch) {
         int b = Math.min(batch, n - start);
         gather(rows, order, start, b, ws);
         forward(b, ws);
@@ -137,6 +138,17 @@ public final class DenseModel implements LocalModel {
       }
     }
     return lastEpochLoss / lastEpochBatches;
+  }
+
+  /**
+   * With {@code localSteps} &gt; 0, the passes that hold that many minibatch steps (the last one is cut short);
+   * otherwise {@code plan} as it is.
+   */
+  static TrainingPlan stepsPlan(TrainingPlan plan, int n, int localSteps) {
+    if (localSteps <= 0) return plan;
+    int batch = Math.min(plan.batchSize(), n);
+    int perPass = (n + batch - 1) / batch;
+    return new TrainingPlan((localSteps + perPass - 1) / perPass, plan.batchSize(), plan.shuffleSeed());
   }
 
   /**

@@ -26,6 +26,8 @@ final class DenseNet {
   final DpSgd dpSgd;
   /** FedProx: μ of the proximal term μ/2·‖w − w_global‖² in the local loss (0: none). */
   final float proximalMu;
+  /** Minibatch steps a round (0: whole passes, {@code TrainingPlan.localEpochs}). */
+  final int localSteps;
 
   DenseNet(ModelSettings s, int inputs) {
     this(s, inputs, null);
@@ -39,6 +41,7 @@ final class DenseNet {
     this.dpSgd = dpSgd;
     if (!(proximalMu >= 0)) throw new IllegalArgumentException("proximal mu must be >= 0, got " + proximalMu);
     this.proximalMu = proximalMu;
+    this.localSteps = s.localSteps();
     if (inputs < 1) throw new IllegalArgumentException("a network needs at least one input, got " + inputs);
     DenseModel.unsupported(s).ifPresent(u -> {
       throw new IllegalArgumentException("the dense engine cannot compute " + u.what() + " (" + u.key() + ")");

@@ -120,7 +120,9 @@ public final class ModelFactory {
   /** What {@code engine} cannot compute in {@code settings}, if anything. DL4J, the reference, computes everything. */
   public static Optional<Unsupported> unsupported(Engine engine, ModelSettings settings) {
     return switch (engine) {
-      case DL4J -> Optional.empty();
+      case DL4J -> settings.localSteps() > 0
+          ? Optional.of(new Unsupported("model.local-steps", "a fixed number of local steps (model.local-steps)"))
+          : Optional.empty();
       case DENSE -> DenseModel.unsupported(settings);
     };
   }

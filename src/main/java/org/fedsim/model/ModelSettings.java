@@ -10,6 +10,8 @@ import java.util.List;
  * <p>Every engine must compute every option here, or refuse it at load: see {@link ModelFactory#unsupported}.
  *
  * @param momentum the momentum of {@link Optimizer#NESTEROVS} (DL4J's {@code Nesterovs}); unused by the others
+ * @param localSteps 0: each round trains {@code localEpochs} passes over the site's rows; n &gt; 0: exactly n minibatch
+ *     steps, whatever the site's size (reshuffled passes, the last one cut short), so every site moves as far
  */
 public record ModelSettings(
     List<Integer> hiddenLayers,
@@ -19,7 +21,8 @@ public record ModelSettings(
     double learningRate,
     int batchSize,
     int localEpochs,
-    double momentum) {
+    double momentum,
+    int localSteps) {
 
   /** DL4J's default momentum for {@code Nesterovs}, and {@code model.momentum}'s default. */
   public static final double DEFAULT_MOMENTUM = 0.9;
@@ -38,6 +41,12 @@ public record ModelSettings(
     this(hiddenLayers, activation, loss, optimizer, learningRate, batchSize, localEpochs, DEFAULT_MOMENTUM);
   }
 
+  /** Trained in whole passes ({@code localEpochs}), not in a fixed number of steps. */
+  public ModelSettings(List<Integer> hiddenLayers, HiddenActivation activation, Loss loss, Optimizer optimizer,
+      double learningRate, int batchSize, int localEpochs, double momentum) {
+    this(hiddenLayers, activation, loss, optimizer, learningRate, batchSize, localEpochs, momentum, 0);
+  }
+
   public ModelSettings {
     hiddenLayers = List.copyOf(hiddenLayers);
     for (int width : hiddenLayers) {
@@ -47,6 +56,7 @@ public record ModelSettings(
     if (batchSize < 1) throw new IllegalArgumentException("model.batch-size must be >= 1, got " + batchSize);
     if (localEpochs < 1) throw new IllegalArgumentException("model.local-epochs must be >= 1, got " + localEpochs);
     if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("model.momentum must be in [0, 1), got " + momentum);
+    if (localSteps < 0) throw new IllegalArgumentException("model.local-steps must be >= 0, got " + localSteps);
   }
 
   /** Number of parameters for {@code inputs} features (weights and biases of every dense layer). */

@@ -210,7 +210,8 @@ public final class ScenarioLoader {
         r.doubleIn("model.learning-rate", 0, false, 10, true),
         r.intAtLeast("model.batch-size", 1),
         r.intAtLeast("model.local-epochs", 1),
-        r.doubleIn("model.momentum", 0, true, 1, false));
+        r.doubleIn("model.momentum", 0, true, 1, false),
+        r.intAtLeast("model.local-steps", 0));
     Engine engine = r.enumValue("model.engine", Engine.class);
     ModelFactory.unsupported(engine, model).ifPresent(u -> {
       throw refusal(r, engine, u);
@@ -221,6 +222,11 @@ public final class ScenarioLoader {
       throw new ScenarioException(r.where("strategy.name") + ": strategy.name = fedprox (a proximal term in local "
           + "training) is only implemented by the dense engine, but model.engine = " + ConfigReader.key(engine)
           + " (" + r.where("model.engine") + "). Set model.engine = dense, or another strategy.name");
+    }
+    if (model.localSteps() > 0 && privacy.dpSgd()) {
+      throw new ScenarioException(r.where("model.local-steps") + ": model.local-steps = " + model.localSteps()
+          + " cannot be combined with privacy.mode = dp-sgd (" + r.where("privacy.mode") + "), whose accountant "
+          + "counts epochs: set model.local-steps = 0");
     }
     if (privacy.dpSgd() && engine != Engine.DENSE) {
       throw new ScenarioException(r.where("privacy.mode") + ": privacy.mode = dp-sgd (per-example clipping inside "

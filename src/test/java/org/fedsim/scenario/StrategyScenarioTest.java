@@ -210,8 +210,8 @@ class StrategyScenarioTest {
 
   /**
    * scenarios/byzantine.conf (dense engine): two hospitals sign-flip their update ×10 from round 3. FedAvg is
-   * wrecked; the coordinate-wise median and trimmed mean end within 0.05 of a clean FedAvg run; Krum stays well above
-   * FedAvg but, choosing one small hospital's update each round, learns slowly (README: Aggregation).
+   * wrecked; the coordinate-wise median, trimmed mean and Krum end within 0.05 of a clean FedAvg run (every hospital
+   * takes the same number of local steps; README: Aggregation).
    */
   @Test
   void robustRulesResistTwoSignFlippingHospitalsWhereFedAvgFails() {
@@ -234,7 +234,7 @@ class StrategyScenarioTest {
     assertTrue(acc.get("name=fedavg") < 0.56, numbers);
     assertTrue(acc.get("name=median") >= cleanFedAvg - 0.05, numbers);
     assertTrue(acc.get("name=trimmed-mean") >= cleanFedAvg - 0.05, numbers);
-    assertTrue(acc.get("name=krum") > acc.get("name=fedavg") + 0.05, numbers);
+    assertTrue(acc.get("name=krum") >= cleanFedAvg - 0.05, numbers);
     // the sign-flipped updates pass validation (finite, right length, no norm bound) and show as drift
     RunEvent.RoundCompleted last = fedAvgRounds.get(fedAvgRounds.size() - 1);
     double attackerDrift = 0;
