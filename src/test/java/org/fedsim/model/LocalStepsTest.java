@@ -54,6 +54,23 @@ class LocalStepsTest {
   }
 
   @Test
+  void theScenarioLoaderNamesTheKeyWhenLocalStepsCannotBeComputed() {
+    String dl4j = org.junit.jupiter.api.Assertions.assertThrows(org.fedsim.scenario.ScenarioException.class,
+        () -> load("model.local-steps = 5")).getMessage();
+    assertTrue(dl4j.contains("model.local-steps"), dl4j);
+    String dpSgd = org.junit.jupiter.api.Assertions.assertThrows(org.fedsim.scenario.ScenarioException.class,
+        () -> load("model.local-steps = 5", "model.engine = dense", "privacy.mode = dp-sgd",
+            "privacy.noise-multiplier = 1")).getMessage();
+    assertTrue(dpSgd.contains("cannot be combined with privacy.mode = dp-sgd"), dpSgd);
+    assertTrue(load("model.local-steps = 5", "model.engine = dense").runs().get(0).scenario().model().localSteps() == 5);
+  }
+
+  static org.fedsim.scenario.ScenarioLoader.Loaded load(String... lines) {
+    return org.fedsim.scenario.ScenarioLoader.fromConfig(
+        com.typesafe.config.ConfigFactory.parseString(String.join("\n", lines)), List.of(), null, "t");
+  }
+
+  @Test
   void dl4jRefusesLocalSteps() {
     assertTrue(ModelFactory.unsupported(Engine.DL4J, settings(1, 5)).isPresent());
     assertFalse(ModelFactory.unsupported(Engine.DL4J, settings(1, 0)).isPresent());
