@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedsim.metrics.ResultsWriter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,24 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A small scenario through the whole stack (synthetic cohort → hospitals → DP filters → server → results files),
  * with every message serialized (src/test/resources/application.conf).
  */
-class EndToEndRunTest {
-  static ExperimentRunner runner;
-
-  @BeforeAll
-  static void start() {
-    runner = new ExperimentRunner(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    runner.close();
-  }
-
+class EndToEndRunTest extends WithRunner {
   static ScenarioLoader.Loaded small(String... extra) {
-    String text = String.join("\n",
-        "name = e2e", "rounds = 2", "dataset.synthetic.patients = 6000", "model.local-epochs = 2",
-        String.join("\n", extra));
-    return ScenarioLoader.fromConfig(ConfigFactory.parseString(text), List.of(), null, "e2e");
+    return smallScenario("e2e", 2, extra);
   }
 
   static byte[] runInto(ScenarioLoader.Loaded loaded, Path dir) throws Exception {

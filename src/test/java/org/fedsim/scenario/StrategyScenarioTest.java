@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,8 +19,6 @@ import org.fedsim.metrics.SiteSummary;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerState;
 import org.fedsim.server.SiteRound;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,23 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * strategy.*, attacks and update validation through the scenario loader and small dense runs; the byzantine and
  * FedProx scenario files.
  */
-class StrategyScenarioTest {
-  static ExperimentRunner runner;
-
-  @BeforeAll
-  static void start() {
-    runner = new ExperimentRunner(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    runner.close();
-  }
-
+class StrategyScenarioTest extends WithRunner {
   static ScenarioLoader.Loaded small(String... extra) {
-    String text = String.join("\n", "name = strategies", "rounds = 3", "dataset.synthetic.patients = 6000",
-        "model.local-epochs = 2", "model.engine = dense", String.join("\n", extra));
-    return ScenarioLoader.fromConfig(ConfigFactory.parseString(text), List.of(), null, "strategies");
+    String[] lines = new String[extra.length + 1];
+    lines[0] = "model.engine = dense";
+    System.arraycopy(extra, 0, lines, 1, extra.length);
+    return smallScenario("strategies", 3, lines);
   }
 
   static Scenario scenario(String... extra) {
