@@ -59,6 +59,12 @@ public record ModelSettings(
     if (localSteps < 0) throw new IllegalArgumentException("model.local-steps must be >= 0, got " + localSteps);
   }
 
+  /** The same network and optimizer, trained {@code steps} minibatch steps a fit (0: in passes). */
+  public ModelSettings withLocalSteps(int steps) {
+    return new ModelSettings(hiddenLayers, activation, loss, optimizer, learningRate, batchSize, localEpochs, momentum,
+        steps);
+  }
+
   /** Number of parameters for {@code inputs} features (weights and biases of every dense layer). */
   public int numParams(int inputs) {
     int n = 0;

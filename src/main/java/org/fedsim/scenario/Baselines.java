@@ -9,6 +9,7 @@ import org.fedsim.metrics.BaselineScores;
 import org.fedsim.model.Evaluation;
 import org.fedsim.model.LocalModel;
 import org.fedsim.model.ModelFactory;
+import org.fedsim.model.ModelSettings;
 import org.fedsim.protocol.TrainingPlan;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.SiteRound;
@@ -49,7 +50,10 @@ public final class Baselines {
     boolean pooledEval = s.baselineEvaluation() == Scoring.POOLED;
     SiteData pooledVal = pooled(splits, SiteSplit::validation, POOLED);
     int epochs = last.round() * s.model().localEpochs();
-    java.util.function.Supplier<LocalModel> models = ModelFactory.models(s.engine(), s.model(), inputs, initial);
+    // the same training budget as the federated run: its passes, or (model.local-steps) its steps, over all rounds
+    ModelSettings budget = s.model().localSteps() > 0
+        ? s.model().withLocalSteps(last.round() * s.model().localSteps()) : s.model();
+    java.util.function.Supplier<LocalModel> models = ModelFactory.models(s.engine(), budget, inputs, initial);
     if (methods.contains(Method.LOCAL)) {
       List<BaselineScores.SiteScore> scores = new ArrayList<>();
       for (SiteSplit split : splits) {

@@ -76,4 +76,24 @@ class BaselinesRunTest {
     assertEquals(Files.readString(out.resolve("baselines.csv")), Files.readString(again.resolve("baselines.csv")),
         "baselines are seeded");
   }
+
+  @Test
+  void withLocalStepsTheCentralizedBaselineGetsTheSameStepsAsTheFederatedRun() throws Exception {
+    String base = String.join("\n", "rounds = 2", "model.engine = dense", "dataset.synthetic.patients = 6000",
+        "dataset.partition { type = iid, clients = 4 }", "baselines = [centralized]");
+    Path passes = dir.resolve("passes");
+    run(Files.writeString(dir.resolve("p.conf"), base + "\nmodel.local-epochs = 3"), passes);
+    String[] central = centralized(passes);
+    int n = Integer.parseInt(central[3]);
+    int perPass = (n + 31) / 32;
+    // 3 passes over the pooled rows a round = 3 * perPass steps a round: the same training, step for step
+    Path steps = dir.resolve("steps");
+    run(Files.writeString(dir.resolve("s.conf"), base + "\nmodel.local-steps = " + (3 * perPass)), steps);
+    assertEquals(String.join(",", central), String.join(",", centralized(steps)));
+  }
+
+  static String[] centralized(Path out) throws Exception {
+    return Files.readAllLines(out.resolve("baselines.csv")).stream().map(l -> l.split(",", -1))
+        .filter(f -> f[1].equals("centralized")).findFirst().orElseThrow();
+  }
 }
