@@ -190,6 +190,11 @@ final class EtlCommand implements Runnable {
       if (!(targetGb >= 0) || targetGb > 1000) {
         throw new IllegalArgumentException("--target-gb must be in [0, 1000], got " + targetGb);
       }
+      if (!java.nio.file.Files.isDirectory(demo)) {
+        throw new IllegalArgumentException("--demo " + demo + ": not a directory (the MIMIC-IV demo's root, holding "
+            + "hosp/ and icu/)");
+      }
+      refuseToOverwrite(out, demo);
       long t0 = System.nanoTime();
       ChartGenerator.Result r = ChartGenerator.run(
           new ChartGenerator.Settings(demo, out, (long) (targetGb * 1e9), gzip, seed));
@@ -199,6 +204,26 @@ final class EtlCommand implements Runnable {
           r.chartevents(), r.rows(), r.bytes() / 1e9, r.stays(), r.replicas(), r.subjects(), s);
       spec.commandLine().getOut().flush();
       return 0;
+    }
+
+    /** OUT must be new or empty, and neither the demo nor inside it: a real MIMIC root must never be overwritten. */
+    static void refuseToOverwrite(Path out, Path demo) {
+      Path o = out.toAbsolutePath().normalize();
+      Path d = demo.toAbsolutePath().normalize();
+      if (o.startsWith(d) || d.startsWith(o)) {
+        throw new IllegalArgumentException("--out " + out + " is, holds or lies inside --demo " + demo
+            + ": write the generated root somewhere else");
+      }
+      if (java.nio.file.Files.exists(o)) {
+        try (var entries = java.nio.file.Files.list(o)) {
+          if (entries.findAny().isPresent()) {
+            throw new IllegalArgumentException("--out " + out + " is not empty: make-chartevents writes a new "
+                + "MIMIC-IV root and never overwrites one; choose a new directory");
+          }
+        } catch (java.io.IOException e) {
+          throw new IllegalArgumentException("--out " + out + ": " + e.getMessage(), e);
+        }
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package org.fedsim.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,5 +123,15 @@ class EtlCommandTest extends InProcessCli {
     assertTrue(err.toString().contains("--target-gb must be in [0, 1000], got -1.0"), err::toString);
     assertEquals(2, execute("etl"));
     assertFalse(Files.exists(dir.resolve("c.csv")));
+    // make-chartevents never overwrites a root: not the one it wrote, not the demo, not a missing demo
+    byte[] before = Files.readAllBytes(root.resolve("icu/chartevents.csv"));
+    for (String[] c : new String[][] {{DEMO, root.toString(), "is not empty"}, {DEMO, DEMO, "lies inside --demo"},
+        {dir.resolve("nodemo").toString(), dir.resolve("new").toString(), "--demo " + dir.resolve("nodemo")
+            + ": not a directory"}}) {
+      err.getBuffer().setLength(0);
+      assertEquals(ErrorHandler.BAD_INPUT, execute("etl", "make-chartevents", "--demo", c[0], "--out", c[1]));
+      assertTrue(err.toString().contains(c[2]), err::toString);
+    }
+    assertArrayEquals(before, Files.readAllBytes(root.resolve("icu/chartevents.csv")));
   }
 }
