@@ -85,6 +85,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // flags first: nothing is written before they are known to be good
+    if (parallel < 0) throw new ScenarioException("--parallel must be >= 0 (0 = one run per core), got " + parallel);
+    if (threads < 0) throw new ScenarioException("--threads must be >= 0 (0 = one per core), got " + threads);
     if (resume != null) return resume();
     if (scenario == null) throw new ScenarioException("missing SCENARIO (or --resume DIR): try 'fedsim run --help'");
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(scenario, sets, seed);

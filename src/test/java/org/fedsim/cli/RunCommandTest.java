@@ -30,6 +30,17 @@ class RunCommandTest extends InProcessCli {
   }
 
   @Test
+  void negativeParallelOrThreadsExit2BeforeAnythingIsWritten() throws IOException {
+    Path scenario = write("s.conf", "rounds = 1");
+    Path out = dir.resolve("out");
+    assertEquals(2, execute("run", scenario.toString(), "--out", out.toString(), "--parallel", "-1"));
+    assertTrue(err.toString().contains("--parallel must be >= 0 (0 = one run per core), got -1"), err::toString);
+    assertEquals(2, execute("run", scenario.toString(), "--out", out.toString(), "--threads", "-3"));
+    assertTrue(err.toString().contains("--threads must be >= 0 (0 = one per core), got -3"), err::toString);
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  @Test
   void runHelpExitsZeroAndDocumentsTheOptions() {
     assertEquals(0, execute("run", "--help"));
     String help = out.toString();
