@@ -46,22 +46,29 @@ public record Results(Path dir, String scenario, String resolvedConf, List<Row> 
       throw new ReportException(dir + " holds no finished results (metrics.csv and summary.json): run a scenario "
           + "into it first, or wait until it has finished");
     }
+    Path reading = metrics; // the file a failure is about
+    long[] line = {0};
     try {
       String metricsText = Files.readString(metrics, StandardCharsets.UTF_8);
       List<Row> rows = new ArrayList<>();
       for (CSVRecord r : parse(metricsText, metrics)) {
+        line[0] = r.getRecordNumber() + 1;
         rows.add(new Row(r.get("run"), Integer.parseInt(r.get("round")), r.get("site"), !r.get("participated")
             .equals("0"), Integer.parseInt(r.get("n_train")), Integer.parseInt(r.get("n_val")), num(r.get("accuracy")),
             num(r.get("auc")), num(r.get("loss")), num(r.get("epsilon")), r.get("status"), !r.get("selected")
             .equals("0")));
       }
+      line[0] = 0;
+      reading = summary;
       JsonNode json = new ObjectMapper().readTree(summary.toFile());
       Path conf = dir.resolve("resolved.conf");
       String resolved = Files.isRegularFile(conf) ? Files.readString(conf, StandardCharsets.UTF_8) : "";
       List<BaselineRow> baselines = new ArrayList<>();
       Path b = dir.resolve(ResultsWriter.BASELINES_FILE);
       if (Files.isRegularFile(b)) {
+        reading = b;
         for (CSVRecord r : parse(Files.readString(b, StandardCharsets.UTF_8), b)) {
+          line[0] = r.getRecordNumber() + 1;
           baselines.add(new BaselineRow(r.get("run"), r.get("method"), r.get("site"), Integer.parseInt(r.get("n_train")),
               Integer.parseInt(r.get("n_val")), num(r.get("accuracy"))));
         }
@@ -70,7 +77,9 @@ public record Results(Path dir, String scenario, String resolvedConf, List<Row> 
           List.copyOf(baselines), Fairness.of(metricsText));
     } catch (IOException | RuntimeException e) {
       if (e instanceof ReportException re) throw re;
-      throw new ReportException("cannot read the results in " + dir + ": " + e.getMessage(), e);
+      String where = line[0] > 0 ? reading + ":" + line[0] : reading.toString();
+      String what = e instanceof NumberFormatException ? "not a number (" + e.getMessage() + ")" : e.getMessage();
+      throw new ReportException("cannot read " + where + ": " + what, e);
     }
   }
 

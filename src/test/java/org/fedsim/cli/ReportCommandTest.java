@@ -107,6 +107,28 @@ class ReportCommandTest {
     assertTrue(err.toString().contains("no finished results"), err::toString);
   }
 
+  @Test
+  void aDamagedResultsFileIsNamedWithItsLine() throws IOException {
+    Path bad = tmp.resolve("bad");
+    Files.createDirectories(bad);
+    for (String f : List.of("metrics.csv", "summary.json", "resolved.conf")) Files.copy(results.resolve(f), bad.resolve(f));
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(bad.resolve("metrics.csv")));
+    String[] header = lines.get(0).split(",");
+    String[] row = new String[header.length];
+    java.util.Arrays.fill(row, "0");
+    row[1] = "three"; // the round column
+    lines.add(String.join(",", row));
+    Files.write(bad.resolve("metrics.csv"), lines);
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, execute(err, "report", bad.toString()));
+    assertTrue(err.toString().contains("cannot read " + bad.resolve("metrics.csv") + ":" + lines.size() + ": not a number"), err::toString);
+    Files.copy(results.resolve("metrics.csv"), bad.resolve("metrics.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(bad.resolve("summary.json"), "{\"runs\": [oops]}");
+    err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, execute(err, "report", bad.toString()));
+    assertTrue(err.toString().contains("cannot read " + bad.resolve("summary.json") + ": "), err::toString);
+  }
+
   // ---- in a browser ----
 
   /** Chromium's path; installs Debian's package when missing and we are root (as .ci/run does). */
