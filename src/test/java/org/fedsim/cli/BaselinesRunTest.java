@@ -96,4 +96,26 @@ class BaselinesRunTest {
     return Files.readAllLines(out.resolve("baselines.csv")).stream().map(l -> l.split(",", -1))
         .filter(f -> f[1].equals("centralized")).findFirst().orElseThrow();
   }
+
+  /**
+   * scenarios/seed003-clients.conf (seed 003's Table 1 and Figure 4): at 4, 8, 16 and 32 clients, IID and
+   * Dirichlet(0.5), FL beats the local-only mean and centralized is at least FL - 0.02 (one shared test set).
+   */
+  @Test
+  void seed003FederatedBeatsLocalOnlyAtEverySizeAndSplitAndCentralizedIsNotBelowItByMoreThanTwoPoints()
+      throws Exception {
+    Path out = dir.resolve("seed003");
+    run(Path.of("scenarios/seed003-clients.conf"), out, "--no-report");
+    JsonNode runs = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("runs");
+    assertEquals(8, runs.size());
+    for (JsonNode r : runs) {
+      JsonNode b = r.get("baselines");
+      double local = b.get("local").get("mean_accuracy").asDouble();
+      double fl = b.get("federated").get("mean_accuracy").asDouble();
+      double central = b.get("centralized").get("mean_accuracy").asDouble();
+      String what = r.get("run").asText() + ": local " + local + ", FL " + fl + ", centralized " + central;
+      assertTrue(fl > local, what);
+      assertTrue(central >= fl - 0.02, what);
+    }
+  }
 }
