@@ -42,6 +42,6 @@ public final class ClusterProtocol {
   /** The hospitals of a {@link PrepareSites} are up. */
   public record SitesReady(String runId, String host, int numFeatures, List<SiteInfo> sites) implements HostReply {}
 
-  /** A hospital node cannot serve a {@link PrepareSites}: why (bad data path, unknown site, bad settings). */
-  public record PrepareFailed(String runId, String host, String reason) implements HostReply {}
+  /** A hospital node cannot serve the {@code sites} of a {@link PrepareSites}: why (bad data, unknown site, ...). */
+  public record PrepareFailed(String runId, String host, List<String> sites, String reason) implements HostReply {}
 }

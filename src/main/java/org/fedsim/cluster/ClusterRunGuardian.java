@@ -302,6 +302,7 @@ public final class ClusterRunGuardian {
             if (r.numFeatures() != numFeatures) {
               ctx.getLog().error("run {}: returning node {} has {} features, the run {}: its sites stay out",
                   spec.label(), r.host(), r.numFeatures(), numFeatures);
+              r.sites().forEach(site -> gone.add(site.site()));
               return Behaviors.same();
             }
             for (ClusterProtocol.SiteInfo site : r.sites()) {
@@ -312,7 +313,11 @@ public final class ClusterRunGuardian {
             return Behaviors.same();
           })
           .onMessage(ClusterProtocol.PrepareFailed.class, f -> {
-            ctx.getLog().error("run {}: a returning node could not start its sites: {}", spec.label(), f.reason());
+            if (!f.runId().equals(runId)) return Behaviors.same();
+            // the sites stay away; another node offering them may take them (not this one again)
+            ctx.getLog().error("run {}: node {} could not start {} again: {}", spec.label(), f.host(), f.sites(),
+                f.reason());
+            gone.addAll(f.sites());
             return Behaviors.same();
           })
           .onSignal(ChildFailed.class, failed -> fail(new IllegalStateException("the server failed: "

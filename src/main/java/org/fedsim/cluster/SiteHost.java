@@ -84,7 +84,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     String refusal = notFromAServer(p.replyTo());
     if (refusal != null) {
       getContext().getLog().warn("run {}: refused a request for sites {}: {}", p.runId(), p.sites(), refusal);
-      p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, host + ": " + refusal));
+      p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, p.sites(), host + ": " + refusal));
       return this;
     }
     // the run's hospitals end with it, however it ends (its guardian stops, or its node is lost)
@@ -93,7 +93,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
       p.replyTo().tell(start(p));
     } catch (RuntimeException e) { // bad settings or data: the server fails the run with this reason
       getContext().getLog().error("run {}: cannot start sites {}: {}", p.runId(), p.sites(), e.getMessage());
-      p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, host + ": " + e.getMessage()));
+      p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, p.sites(), host + ": " + e.getMessage()));
     }
     return this;
   }

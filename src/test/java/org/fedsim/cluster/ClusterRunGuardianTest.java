@@ -78,7 +78,7 @@ class ClusterRunGuardianTest {
     assertEquals(List.of("ASIAN", "NATIVE"), p.sites());
     assertEquals("t2", p.runId());
     assertTrue(p.scenarioHocon().contains("\"rounds\":1"), "the run's settings travel as HOCON");
-    p.replyTo().tell(new ClusterProtocol.PrepareFailed("t2", "h9", "h9: site ASIAN has no rows in this node's dataset"));
+    p.replyTo().tell(new ClusterProtocol.PrepareFailed("t2", "h9", List.of("ASIAN"), "h9: site ASIAN has no rows in this node's dataset"));
     ScenarioException e = assertInstanceOf(ScenarioException.class, next(sink));
     assertTrue(e.getMessage().contains("h9: site ASIAN has no rows"), e.getMessage());
     host.expectMessageClass(ClusterProtocol.EndRun.class); // whatever it started is stopped

@@ -40,7 +40,7 @@ class ClusterWireTest {
           new ClusterProtocol.EndRun("abc-1"),
           new ClusterProtocol.SitesReady("abc-1", "h1", 6,
               List.of(new ClusterProtocol.SiteInfo("WHITE", 0, 2419, 605, hospital.ref()))),
-          new ClusterProtocol.PrepareFailed("abc-1", "h1", "site X has no rows"),
+          new ClusterProtocol.PrepareFailed("abc-1", "h1", List.of("X"), "site X has no rows"),
           new ServerProtocol.NoUpdate(3, "WHITE", ServerProtocol.Absence.LOST, 0));
       for (Object m : messages) assertEquals(m, serialization.verifySerialization(m, true), m.getClass().getName());
     } finally {
