@@ -7,13 +7,11 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.fedsim.cluster.ClusterRunGuardian;
 import org.fedsim.cluster.NodeConfig;
 import org.fedsim.cluster.SiteHost;
@@ -126,7 +124,7 @@ final class NodeCommand implements Callable<Integer> {
     if (data != null) base = NodeConfig.with(base, "data-path", data.toAbsolutePath().toString());
     String nodeName = name != null ? name : server ? NodeConfig.ROLE_SERVER : safe(sites.get(0));
     int trainingThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    Config full = NodeConfig.build(base, role, nodeName).withFallback(ConfigFactory.empty())
+    Config full = NodeConfig.build(base, role, nodeName)
         .withValue("fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size",
             com.typesafe.config.ConfigValueFactory.fromAnyRef(trainingThreads));
     ModelFactory.warmUpInBackground();
@@ -150,7 +148,6 @@ final class NodeCommand implements Callable<Integer> {
 
   private Integer runServer(ActorSystem<Void> system) throws Exception {
     System.out.println("fedsim node: server at " + Cluster.get(system).selfMember().address());
-    AtomicInteger runs = new AtomicInteger();
     String incarnation = Long.toHexString(System.nanoTime());
     RunCommand run = new RunCommand();
     run.scenario = scenario;
@@ -161,8 +158,7 @@ final class NodeCommand implements Callable<Integer> {
     run.quiet = quiet;
     run.parallel = 1; // one run at a time: its hospitals already train in parallel on their nodes
     run.afterRound = afterRound;
-    run.runners = () -> new ExperimentRunner(system, (spec, from, sink) ->
-        ClusterRunGuardian.create(spec, incarnation + "-" + runs.incrementAndGet(), from, sink));
+    run.runners = () -> new ExperimentRunner(system, ClusterRunGuardian.launcher(incarnation));
     return run.call();
   }
 

@@ -61,6 +61,30 @@ public final class ClusterRunGuardian {
   private static final Duration REJOIN_RETRY = Duration.ofMillis(500);
 
 
+  /**
+   * How an {@link ExperimentRunner} on a server node runs each run: under this guardian, with run ids {@code
+   * prefix-1}, {@code prefix-2}, ..., and a first round that may wait for the nodes to join and load their data.
+   */
+  public static ExperimentRunner.Launcher launcher(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    return new ExperimentRunner.Launcher() {
+      @Override
+      public Behavior<?> guardian(RunSpec spec, ServerState resumeFrom, Consumer<Object> sink) {
+        return create(spec, prefix + "-" + runs.incrementAndGet(), resumeFrom, sink);
+      }
+
+      /** Join plus data loading (each up to cluster.join-timeout); bad settings are the guardian's to report. */
+      @Override
+      public Duration startup(RunSpec spec) {
+        try {
+          return ClusterRunSettings.of(spec).joinTimeout().multipliedBy(2);
+        } catch (RuntimeException e) {
+          return Duration.ZERO;
+        }
+      }
+    };
+  }
+
   public static Behavior<Object> create(RunSpec spec, String runId, ServerState resumeFrom, Consumer<Object> sink) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ClusterRunSettings settings;

@@ -103,21 +103,21 @@ public final class DevCertificates {
 
   private static void createCa(Path dir) throws IOException {
     Path ca = Files.createDirectories(dir.resolve(CA));
-    String pass = storePass(newPassword(passwordFile(ca, CA)));
+    String pass = newPassword(passwordFile(ca, CA)).toString();
     keytool("-genkeypair", "-alias", CA, "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
         "-dname", "CN=fedsim development CA", "-ext", "bc:c", "-ext", "KeyUsage=keyCertSign,cRLSign",
         "-validity", VALIDITY_DAYS, "-keystore", keyStore(ca, CA).toString(), "-storetype", "PKCS12",
         "-storepass:file", pass);
     keytool("-exportcert", "-rfc", "-alias", CA, "-keystore", keyStore(ca, CA).toString(), "-storepass:file", pass,
         "-file", dir.resolve("ca.pem").toString());
-    String trustPass = storePass(newPassword(passwordFile(dir, TRUSTSTORE)));
+    String trustPass = newPassword(passwordFile(dir, TRUSTSTORE)).toString();
     keytool("-importcert", "-noprompt", "-alias", "fedsim-ca", "-file", dir.resolve("ca.pem").toString(),
         "-keystore", trustStore(dir).toString(), "-storetype", "PKCS12", "-storepass:file", trustPass);
   }
 
   private static void createNode(Path dir, String node) throws IOException {
     String caPass = passwordFile(dir.resolve(CA), CA).toString();
-    String pass = storePass(newPassword(passwordFile(dir, node)));
+    String pass = newPassword(passwordFile(dir, node)).toString();
     String ks = keyStore(dir, node).toString();
     Path csr = dir.resolve(node + ".csr");
     Path pem = dir.resolve(node + ".pem");
@@ -137,11 +137,6 @@ public final class DevCertificates {
       Files.deleteIfExists(pem);
     }
     log.info("issued {} (CN={}) signed by the CA in {}", ks, node, dir);
-  }
-
-  /** The file keytool reads a store's password from. */
-  private static String storePass(Path passwordFile) {
-    return passwordFile.toString();
   }
 
   /** A random password, written to {@code file} readable by its owner only; returns the file. */

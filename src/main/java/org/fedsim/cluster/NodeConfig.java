@@ -131,15 +131,11 @@ public final class NodeConfig {
   }
 
   private static String password(Path file) {
+    existing(file, "password file");
     try {
-      return Files.readString(existingPath(file), StandardCharsets.UTF_8).trim();
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw new ScenarioException("cannot read " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  private static Path existingPath(Path file) {
-    existing(file, "password file");
-    return file;
   }
 }

@@ -64,6 +64,11 @@ public final class ExperimentRunner implements AutoCloseable {
   public interface Launcher {
     /** @param resumeFrom the server's state after some round, or null for a fresh start */
     Behavior<?> guardian(RunSpec spec, ServerState resumeFrom, Consumer<Object> sink);
+
+    /** How much longer than a round the first round may take to start (a cluster waits for its nodes). */
+    default Duration startup(RunSpec spec) {
+      return Duration.ZERO;
+    }
   }
 
   /** One finished run: every round's result, the wall time it took, and its baselines (if asked for). */
@@ -158,7 +163,7 @@ public final class ExperimentRunner implements AutoCloseable {
     system.systemActorOf(guardian, "run-" + runCounter.incrementAndGet(), Props.empty());
     Duration patience = s.roundTimeout().plus(s.evaluationTimeout()).plusMinutes(1);
     // on a cluster the first round also waits for the hospital nodes to join and load their data
-    Duration first = ownsSystem ? patience : patience.plus(joinAllowance(spec));
+    Duration first = patience.plus(launcher.startup(spec));
     List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
     LocalModel externalModel = here == null || here.external().isEmpty() ? null
         : ModelFactory.models(s.engine(), s.model(), here.dataset().numFeatures(),
@@ -185,15 +190,6 @@ public final class ExperimentRunner implements AutoCloseable {
       }
     } finally {
       current.remove(events);
-    }
-  }
-
-  /** Join plus data loading (each up to cluster.join-timeout); bad settings are the guardian's to report. */
-  private static Duration joinAllowance(RunSpec spec) {
-    try {
-      return ClusterRunSettings.of(spec).joinTimeout().multipliedBy(2);
-    } catch (RuntimeException e) {
-      return Duration.ZERO;
     }
   }
 

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.fedsim.scenario.DatasetSpec;
 import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.scenario.RunGuardian;
@@ -58,9 +57,7 @@ class ClusterDataStaysHomeTest {
     try {
       hospital.systemActorOf(SiteHost.create("h1", SITES, DATA.toAbsolutePath().toString()), "site-host",
           DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
-      AtomicInteger runs = new AtomicInteger();
-      try (ExperimentRunner runner = new ExperimentRunner(server, (spec, from, sink) ->
-          ClusterRunGuardian.create(spec, "t-" + runs.incrementAndGet(), from, sink))) {
+      try (ExperimentRunner runner = new ExperimentRunner(server, ClusterRunGuardian.launcher("t"))) {
         runner.run(remote, (spec, round) -> clusterRounds.add(round));
       }
     } finally {
