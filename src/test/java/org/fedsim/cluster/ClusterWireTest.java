@@ -90,9 +90,14 @@ class ClusterWireTest {
     }
   }
 
-  /** A node's Akka config on loopback: with mutual TLS from {@code certs}, or plain TCP when it is null. */
+  /**
+   * A node's Akka config on loopback: with mutual TLS from {@code certs}, or plain TCP when it is null. A member's
+   * shutdown leaves the cluster first (gossip rounds of 1 s), which on a loaded 2-core machine can outlast the
+   * testkit's default 10 s, so the tests allow 60 s.
+   */
   static Config node(Path certs, String name, String role, int port, int seedPort) {
-    Config base = ConfigFactory.load();
+    Config base = ConfigFactory.parseString("akka.actor.testkit.typed.system-shutdown-default = 60s")
+        .withFallback(ConfigFactory.load());
     base = NodeConfig.with(base, "port", port);
     base = NodeConfig.with(base, "seed-nodes", List.of("127.0.0.1:" + seedPort));
     base = certs == null ? NodeConfig.with(base, "tls.enabled", false)
