@@ -88,8 +88,7 @@ public final class ModelFactory {
 
   /**
    * As {@link #models(Engine, ModelSettings, int, float[], DpSgd)}, adding FedProx's proximal term
-   * μ/2·‖w − w_global‖² to the local loss when {@code proximalMu} > 0 (the dense engine only: the scenario loader
-   * refuses it on DL4J).
+   * μ/2·‖w − w_global‖² to the local loss when {@code proximalMu} > 0 (both engines).
    */
   public static Supplier<LocalModel> models(Engine engine, ModelSettings settings, int inputs, float[] initial,
       DpSgd dpSgd, double proximalMu) {
@@ -99,17 +98,13 @@ public final class ModelFactory {
     if (!(proximalMu >= 0 && Double.isFinite(proximalMu))) {
       throw new IllegalArgumentException("strategy.fedprox.mu must be >= 0, got " + proximalMu);
     }
-    if (proximalMu > 0 && engine != Engine.DENSE) {
-      throw new IllegalArgumentException("FedProx's proximal term is implemented by the dense engine only, not "
-          + key(engine));
-    }
     float[] start = initial.clone();
     if (start.length != settings.numParams(inputs)) {
       throw new IllegalArgumentException("expected " + settings.numParams(inputs) + " initial parameters, got "
           + start.length);
     }
     return switch (engine) {
-      case DL4J -> () -> new Dl4jModel(settings, inputs, start);
+      case DL4J -> () -> new Dl4jModel(settings, inputs, start, (float) proximalMu);
       case DENSE -> {
         DenseNet net = new DenseNet(settings, inputs, dpSgd, (float) proximalMu);
         yield () -> new DenseModel(net, start);
@@ -120,9 +115,7 @@ public final class ModelFactory {
   /** What {@code engine} cannot compute in {@code settings}, if anything. DL4J, the reference, computes everything. */
   public static Optional<Unsupported> unsupported(Engine engine, ModelSettings settings) {
     return switch (engine) {
-      case DL4J -> settings.localSteps() > 0
-          ? Optional.of(new Unsupported("model.local-steps", "a fixed number of local steps (model.local-steps)"))
-          : Optional.empty();
+      case DL4J -> Optional.empty();
       case DENSE -> DenseModel.unsupported(settings);
     };
   }

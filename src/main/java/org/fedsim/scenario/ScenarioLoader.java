@@ -218,11 +218,6 @@ public final class ScenarioLoader {
     });
     PrivacySettings privacy = privacy(r);
     StrategySettings strategy = strategy(r);
-    if (strategy.name() == StrategySettings.Name.FEDPROX && engine != Engine.DENSE) {
-      throw new ScenarioException(r.where("strategy.name") + ": strategy.name = fedprox (a proximal term in local "
-          + "training) is only implemented by the dense engine, but model.engine = " + ConfigReader.key(engine)
-          + " (" + r.where("model.engine") + "). Set model.engine = dense, or another strategy.name");
-    }
     if (model.localSteps() > 0 && privacy.dpSgd()) {
       throw new ScenarioException(r.where("model.local-steps") + ": model.local-steps = " + model.localSteps()
           + " cannot be combined with privacy.mode = dp-sgd (" + r.where("privacy.mode") + "), whose accountant "

@@ -63,9 +63,15 @@ class EngineEquivalenceTest {
   /** Trains both engines {@code rounds} times (each round from the previous result) and returns the max difference. */
   static double trainBoth(ModelSettings s, int inputs, long initSeed, SiteData train, int rounds, long planSeed,
       String what) {
+    return trainBoth(s, inputs, initSeed, train, rounds, planSeed, what, 0);
+  }
+
+  /** As above, both engines with FedProx's proximal term μ (0: none). */
+  static double trainBoth(ModelSettings s, int inputs, long initSeed, SiteData train, int rounds, long planSeed,
+      String what, double mu) {
     float[] init = new Dl4jModel(s, inputs, initSeed).getParams();
-    Dl4jModel dl4j = new Dl4jModel(s, inputs, init);
-    DenseModel dense = new DenseModel(s, inputs, init);
+    LocalModel dl4j = ModelFactory.models(Engine.DL4J, s, inputs, init, null, mu).get();
+    LocalModel dense = ModelFactory.models(Engine.DENSE, s, inputs, init, null, mu).get();
     double worst = 0;
     for (int r = 0; r < rounds; r++) {
       TrainingPlan plan = new TrainingPlan(s.localEpochs(), s.batchSize(), planSeed + r);
@@ -105,6 +111,21 @@ class EngineEquivalenceTest {
           ModelSettings.Loss.XENT, o, 0.01, 32, 3, 0.9);
       double diff = trainBoth(s, 6, 13, site.train(), 3, 700, o.toString());
       System.out.printf("seed network, %s, 3 rounds: max |dl4j - dense| = %.3g%n", o, diff);
+    }
+  }
+
+  /**
+   * FedProx's proximal term and a fixed number of local steps (a cut pass): DL4J adds μ(w − w_global) to the
+   * gradient before its updater, the dense engine inside its own; both stop after exactly n steps (100: one pass of the site and part of a second).
+   */
+  @Test
+  void fedProxAndLocalStepsAgreeOnTheSeedNetwork() {
+    for (ModelSettings.Optimizer o : ModelSettings.Optimizer.values()) {
+      ModelSettings s = new ModelSettings(List.of(4, 2), ModelSettings.HiddenActivation.RELU,
+          ModelSettings.Loss.XENT, o, o == ModelSettings.Optimizer.ADAM ? 1e-2 : 0.05, 32, 10, 0.9, 100);
+      double diff = trainBoth(s, 6, 14, site.train(), 3, 800, "fedprox mu 0.5, 100 local steps, " + o, 0.5);
+      System.out.printf("seed network, %s, FedProx mu 0.5, 100 steps, 3 rounds: max |dl4j - dense| = %.3g%n", o,
+          diff);
     }
   }
 

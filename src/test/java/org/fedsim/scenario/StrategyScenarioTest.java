@@ -57,6 +57,8 @@ class StrategyScenarioTest extends WithRunner {
     assertEquals(0.3, scenario("strategy.name = trimmed-mean", "strategy.trimmed-mean.beta = 0.3").strategy()
         .trimBeta());
     assertEquals(0.01, scenario("strategy.name = fedprox").strategy().mu());
+    assertEquals(0.05, scenario("strategy.name = fedprox", "strategy.fedprox.mu = 0.05", "model.engine = dl4j")
+        .strategy().mu(), "both engines train with the proximal term");
     assertEquals(0.0, scenario().strategy().mu(), "only fedprox trains with a proximal term");
     assertEquals(Weighting.QUALITY, scenario("strategy.weighting = quality").strategy().weighting());
     assertEquals(Double.POSITIVE_INFINITY, scenario().strategy().maxUpdateNorm());
@@ -75,8 +77,8 @@ class StrategyScenarioTest extends WithRunner {
     assertTrue(e.contains("'strategy.trimmed-mean.beta'"), e);
     e = fails("strategy.validation.max-norm = -1");
     assertTrue(e.contains("'strategy.validation.max-norm'"), e);
-    e = fails("strategy.name = fedprox", "model.engine = dl4j");
-    assertTrue(e.contains("fedprox") && e.contains("model.engine = dense"), e);
+    e = fails("strategy.name = fedprox", "strategy.fedprox.mu = -0.1");
+    assertTrue(e.contains("'strategy.fedprox.mu'"), e);
     e = fails("strategy.name = krum", "privacy.mode = central");
     assertTrue(e.contains("'strategy.name'") && e.contains("central"), e);
     e = fails("strategy.krum.fx = 1");
