@@ -153,14 +153,12 @@ final class RunCommand implements Callable<Integer> {
     for (ResultsWriter.RunSummary s : writer.finished()) done.add(s.run());
     List<RunSpec> todo = new ArrayList<>();
     RunSpec resumed = null;
+    RunSpec unsummed = null; // finished all its rounds; killed before its summary was written
     for (RunSpec run : loaded.runs()) {
       if (done.contains(run.label())) continue;
       if (from != null && run.label().equals(from.run())) {
-        if (from.state().round() >= run.scenario().rounds()) { // it had finished; only its summary was missing
-          writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT, ""));
-          continue;
-        }
-        resumed = run;
+        if (from.state().round() >= run.scenario().rounds()) unsummed = run;
+        else resumed = run;
       } else {
         todo.add(run);
       }
@@ -171,6 +169,7 @@ final class RunCommand implements Callable<Integer> {
     console.perRoundLines(!progress.active());
     try (ExperimentRunner runner = runners != null ? runners.get() : new ExperimentRunner(threads)) {
       Sweep sweep = new Sweep(loaded, writer, console, progress, runner, afterRound);
+      if (unsummed != null) sweep.summaryFromCheckpoint(unsummed, from, "");
       if (resumed != null) sweep.runInPlace(resumed, from);
       int workers = workers(todo);
       if (workers <= 1) {
@@ -238,12 +237,21 @@ final class RunCommand implements Callable<Integer> {
         }
       }, state);
       if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
-        writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT,
-            result.stopReason()));
+        summaryFromCheckpoint(run, from, result.stopReason());
       } else {
         finished(run, result, tally[0], wallBefore + result.wallSeconds());
       }
       progress.runFinished(run.label());
+    }
+
+    /**
+     * The summary of a run whose rounds are all in the checkpoint {@code from} (it was killed after its last round,
+     * before its summary was written), with its baselines computed as the run would have.
+     */
+    void summaryFromCheckpoint(RunSpec run, Checkpoint from, String stopReason) {
+      writer.runFinished(from.sofar().withPrivacy(run.scenario().privacy().delta(), ACCOUNTANT, stopReason)
+          .withBaselines(runner.baselinesAfter(run, from.state().round(), from.state().global().values(),
+              from.lastSites())));
     }
 
     private void finished(RunSpec run, ExperimentRunner.RunResult result, ResultsWriter.Participation tally,

@@ -148,7 +148,7 @@ public final class ResultsWriter implements AutoCloseable {
     try {
       csv.flush();
       new Checkpoint(Checkpoint.FORMAT, scenario, summaries, run, round.state(), participation, wallSeconds,
-          Files.size(partial), RunSummary.of(run, round, participation, wallSeconds)).writeTo(dir);
+          Files.size(partial), RunSummary.of(run, round, participation, wallSeconds), round.sites()).writeTo(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a checkpoint into " + dir + ": " + e.getMessage(), e);
     }

@@ -44,15 +44,24 @@ public final class Baselines {
 
   static List<BaselineScores> compute(Scenario s, List<SiteSplit> splits, int inputs, float[] initial,
       RunEvent.RoundCompleted last) {
+    return compute(s, splits, inputs, initial, last.round(), last.global().values(), last.sites());
+  }
+
+  /**
+   * The baselines of a run that finished {@code rounds} rounds with the global model {@code global} and its last
+   * round's site lines {@code lastSites} (what a checkpoint keeps, for a run resumed after its last round).
+   */
+  static List<BaselineScores> compute(Scenario s, List<SiteSplit> splits, int inputs, float[] initial, int rounds,
+      float[] global, List<SiteRound> lastSites) {
     List<BaselineScores> out = new ArrayList<>();
     List<Method> methods = s.baselines();
     if (methods.isEmpty()) return out;
     boolean pooledEval = s.baselineEvaluation() == Scoring.POOLED;
     SiteData pooledVal = pooled(splits, SiteSplit::validation, POOLED);
-    int epochs = last.round() * s.model().localEpochs();
+    int epochs = rounds * s.model().localEpochs();
     // the same training budget as the federated run: its passes, or (model.local-steps) its steps, over all rounds
     ModelSettings budget = s.model().localSteps() > 0
-        ? s.model().withLocalSteps(last.round() * s.model().localSteps()) : s.model();
+        ? s.model().withLocalSteps(rounds * s.model().localSteps()) : s.model();
     java.util.function.Supplier<LocalModel> models = ModelFactory.models(s.engine(), budget, inputs, initial);
     if (methods.contains(Method.LOCAL)) {
       List<BaselineScores.SiteScore> scores = new ArrayList<>();
@@ -68,10 +77,10 @@ public final class Baselines {
     List<BaselineScores.SiteScore> federated = new ArrayList<>();
     if (pooledEval) {
       LocalModel m = models.get();
-      m.setParams(last.global().values());
+      m.setParams(global);
       federated.add(score(m, POOLED, pooledVal, total));
     } else {
-      for (SiteRound r : last.sites()) {
+      for (SiteRound r : lastSites) {
         federated.add(new BaselineScores.SiteScore(r.site(), r.numTrain(), r.numValidation(), r.accuracy(), r.auc(),
             r.loss()));
       }

@@ -29,6 +29,7 @@ import org.fedsim.model.ModelFactory;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.ServerState;
+import org.fedsim.server.SiteRound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,6 +192,19 @@ public final class ExperimentRunner implements AutoCloseable {
     } finally {
       current.remove(events);
     }
+  }
+
+  /**
+   * The baselines of a run resumed after its last round (killed before its summary was written): computed as the
+   * run would have computed them, from its last global model and last round's site lines. Empty when the scenario
+   * asks for none.
+   */
+  public List<BaselineScores> baselinesAfter(RunSpec spec, int rounds, float[] global, List<SiteRound> lastSites) {
+    Prepared here = spec.scenario().baselines().isEmpty() ? null : dataHere(spec);
+    if (here == null || rounds == 0) return List.of();
+    Scenario s = spec.scenario();
+    int inputs = here.dataset().numFeatures();
+    return Baselines.compute(s, here.splits(), inputs, initialWeights(s, inputs).values(), rounds, global, lastSites);
   }
 
   /**

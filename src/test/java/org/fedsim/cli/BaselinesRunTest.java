@@ -92,6 +92,42 @@ class BaselinesRunTest {
     assertEquals(String.join(",", central), String.join(",", centralized(steps)));
   }
 
+  /**
+   * A run killed after its last round's checkpoint, while its baselines were being computed (before its summary):
+   * the resumed directory has the uninterrupted run's baselines.csv and the baselines in summary.json.
+   */
+  @Test
+  void aRunKilledAfterItsLastRoundKeepsItsBaselinesOnResume() throws Exception {
+    Path scenario = Files.writeString(dir.resolve("k.conf"), String.join("\n", "rounds = 3", "model.engine = dense",
+        "model.local-epochs = 2", "dataset.synthetic.patients = 6000", "dataset.partition { type = iid, clients = 4 }",
+        "baselines = [local, centralized]"));
+    Path whole = dir.resolve("whole");
+    run(scenario, whole, "--no-report");
+
+    Path killed = dir.resolve("killed");
+    RunCommand command = new RunCommand();
+    command.afterRound = round -> { // after the last round's checkpoint: as if killed while the baselines trained
+      if (round.round() == 3) throw new IllegalStateException("killed after round 3");
+    };
+    CommandLine cli = new CommandLine(command);
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    assertTrue(cli.execute(scenario.toString(), "--out", killed.toString(), "-q", "--no-report") != 0);
+    assertTrue(Files.exists(killed.resolve(org.fedsim.metrics.Checkpoint.FILE)), "the run stopped with a checkpoint");
+    assertEquals(3, org.fedsim.metrics.Checkpoint.readFrom(killed).state().round());
+    assertTrue(!Files.exists(killed.resolve("baselines.csv")), "and no baselines written yet");
+
+    CommandLine resume = Main.commandLine();
+    StringWriter err = new StringWriter();
+    resume.setErr(new PrintWriter(err, true));
+    assertEquals(0, resume.execute("run", "--resume", killed.toString(), "-q", "--no-report"), err::toString);
+    assertEquals(Files.readString(whole.resolve("baselines.csv")), Files.readString(killed.resolve("baselines.csv")));
+    assertEquals(Files.readString(whole.resolve("metrics.csv")), Files.readString(killed.resolve("metrics.csv")));
+    JsonNode baselines = new ObjectMapper().readTree(killed.resolve("summary.json").toFile()).get("runs").get(0)
+        .get("baselines");
+    assertEquals(new ObjectMapper().readTree(whole.resolve("summary.json").toFile()).get("runs").get(0)
+        .get("baselines"), baselines);
+  }
+
   static String[] centralized(Path out) throws Exception {
     return Files.readAllLines(out.resolve("baselines.csv")).stream().map(l -> l.split(",", -1))
         .filter(f -> f[1].equals("centralized")).findFirst().orElseThrow();

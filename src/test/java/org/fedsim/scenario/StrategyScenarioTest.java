@@ -187,8 +187,8 @@ class StrategyScenarioTest extends WithRunner {
     assertEquals(2 * after1.global().size(), after1.strategyState().size(), "FedAdam's m and v are checkpointed");
     // through checkpoint.json, as --resume reads it
     new Checkpoint(Checkpoint.FORMAT, "strategies", List.of(), spec.label(), after1,
-        ResultsWriter.Participation.NONE, 0, 0, ResultsWriter.RunSummary.of(spec.label(), whole.subList(0, 1), 0))
-        .writeTo(tmp);
+        ResultsWriter.Participation.NONE, 0, 0, ResultsWriter.RunSummary.of(spec.label(), whole.subList(0, 1), 0),
+        whole.get(0).sites()).writeTo(tmp);
     ServerState restored = Checkpoint.readFrom(tmp).state();
     List<RunEvent.RoundCompleted> resumed = runner.run(spec, (s, r) -> { }, restored).rounds();
     assertEquals(2, resumed.size());
