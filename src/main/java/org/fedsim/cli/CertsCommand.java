@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
         "Create a development certificate authority and one PKCS#12 keystore per node (signed by the CA), with the "
             + "JDK's keytool, for 'fedsim node' (mutual TLS). Run it again on the same directory to add nodes: the "
             + "CA is reused. Passwords are random, in DIR/<node>.password (readable by you only).",
+        "Each certificate names its node's role (OU=server or OU=hospital): a node cannot start with another role, "
+            + "and hospital nodes start hospitals only for requests signed by a server certificate.",
         "Not for production: a real deployment uses its own PKI."},
     footer = {"", "Example:", "  fedsim certs --out certs --nodes server,h1,h2,h3"})
 final class CertsCommand implements Callable<Integer> {
@@ -25,11 +27,16 @@ final class CertsCommand implements Callable<Integer> {
       description = "node names, comma-separated (use them as 'fedsim node --name')")
   List<String> nodes;
 
+  @Option(names = "--servers", split = ",", paramLabel = "NAME",
+      description = "which of --nodes get a server certificate (default: the node named '"
+          + DevCertificates.DEFAULT_SERVER + "', if listed); the others get hospital certificates")
+  List<String> servers;
+
   @Override
   public Integer call() {
     List<Path> written;
     try {
-      written = DevCertificates.create(out, nodes);
+      written = servers == null ? DevCertificates.create(out, nodes) : DevCertificates.create(out, nodes, servers);
     } catch (IllegalArgumentException e) {
       throw new org.fedsim.scenario.ScenarioException(e.getMessage(), e);
     }

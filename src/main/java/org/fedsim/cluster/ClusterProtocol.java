@@ -22,9 +22,23 @@ public final class ClusterProtocol {
   /** What a hospital node's {@link SiteHost} accepts. */
   public interface HostCommand extends CborSerializable {}
 
-  /** Start the hospitals of {@code sites} for run {@code runId}, with the run's settings ({@code scenarioHocon}). */
-  public record PrepareSites(String runId, String scenarioHocon, List<String> sites, ActorRef<HostReply> replyTo)
-      implements HostCommand {}
+  /**
+   * Start the hospitals of {@code sites} for run {@code runId}, with the run's settings ({@code scenarioHocon}),
+   * answering {@code replyTo}; {@code credential}: the server's signature over {@link #signedText} and its
+   * certificate, which the hospital node checks before it starts anything.
+   */
+  public record PrepareSites(String runId, String scenarioHocon, List<String> sites, ActorRef<HostReply> replyTo,
+      NodeIdentity.Credential credential) implements HostCommand {
+
+    /**
+     * What the server signs: the run, its settings, the sites, and where the answer goes ({@code replyTo} as
+     * {@code ActorRefResolver} writes it), so a signed request cannot be replayed for other sites or answers.
+     */
+    public static String signedText(String runId, String scenarioHocon, List<String> sites, String replyTo) {
+      return "fedsim PrepareSites v1\n" + runId + "\n" + String.join("\n", sites) + "\n" + replyTo + "\n"
+          + scenarioHocon;
+    }
+  }
 
   /** Run {@code runId} is over: stop its hospitals. */
   public record EndRun(String runId) implements HostCommand {}

@@ -2,6 +2,7 @@ package org.fedsim.cluster;
 
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ChildFailed;
 import akka.actor.typed.PostStop;
@@ -196,7 +197,7 @@ public final class ClusterRunGuardian {
         bySite.computeIfAbsent(host, h -> new ArrayList<>()).add(e.getKey());
       }
       for (Map.Entry<ActorRef<ClusterProtocol.HostCommand>, List<String>> e : bySite.entrySet()) {
-        e.getKey().tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), e.getValue(), ctx.getSelf().narrow()));
+        e.getKey().tell(prepareSites(e.getValue()));
         pending.add(e.getKey());
         used.add(e.getKey());
         ctx.watch(e.getKey()); // a node lost while it loads its data fails the run at once, naming it
@@ -378,8 +379,17 @@ public final class ClusterRunGuardian {
         e.setValue(host);
         gone.remove(e.getKey());
         used.add(host);
-        host.tell(new ClusterProtocol.PrepareSites(runId, spec.hocon(), List.of(e.getKey()), ctx.getSelf().narrow()));
+        host.tell(prepareSites(List.of(e.getKey())));
       }
+    }
+
+    /** A request for the hospitals of {@code sites}, signed with this server node's key. */
+    private ClusterProtocol.PrepareSites prepareSites(List<String> sites) {
+      ActorRef<ClusterProtocol.HostReply> replyTo = ctx.getSelf().narrow();
+      String signed = ClusterProtocol.PrepareSites.signedText(runId, spec.hocon(), sites,
+          ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(replyTo));
+      return new ClusterProtocol.PrepareSites(runId, spec.hocon(), sites, replyTo,
+          NodeIdentity.get(ctx.getSystem()).sign(signed));
     }
 
     /**

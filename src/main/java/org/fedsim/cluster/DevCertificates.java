@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  *   truststore.p12, truststore.password the CA's certificate, what every node trusts
  *   NODE.p12, NODE.password             NODE's key and CA-signed certificate chain
  * </pre>
+ * A node's certificate names its role: {@code CN=NODE, OU=server|hospital, O=fedsim} (see {@link NodeIdentity}).
  * Running it again on the same directory reuses the CA, so nodes can be added; an existing node is refused. A
  * machine gets only its own NODE.p12 and NODE.password and the two truststore files. Passwords reach keytool through
  * the password files (-storepass:file), never on a command line.
@@ -51,9 +52,25 @@ public final class DevCertificates {
     return dir.resolve(node + ".password");
   }
 
-  /** Creates (or reuses) the CA in {@code dir} and a keystore for each of {@code nodes}; returns the files written. */
+  /** The node names that get a server certificate when none are named: {@value}. */
+  public static final String DEFAULT_SERVER = "server";
+
+  /** As {@link #create(Path, List, List)}, the node named {@value #DEFAULT_SERVER} (if listed) being the server. */
   public static List<Path> create(Path dir, List<String> nodes) {
+    return create(dir, nodes, nodes.contains(DEFAULT_SERVER) ? List.of(DEFAULT_SERVER) : List.of());
+  }
+
+  /**
+   * Creates (or reuses) the CA in {@code dir} and a keystore for each of {@code nodes}, those in {@code servers}
+   * with server certificates, the others with hospital certificates; returns the files written.
+   */
+  public static List<Path> create(Path dir, List<String> nodes, List<String> servers) {
     if (nodes.isEmpty()) throw new IllegalArgumentException("--nodes: expected at least one node name");
+    for (String s : servers) {
+      if (!nodes.contains(s)) {
+        throw new IllegalArgumentException("--servers: '" + s + "' is not one of --nodes " + nodes);
+      }
+    }
     for (String node : nodes) {
       if (!NODE_NAME.matcher(node).matches() || node.equals(CA) || node.equals(TRUSTSTORE)) {
         throw new IllegalArgumentException("--nodes: '" + node + "' is not a usable node name (letters, digits, "
@@ -81,7 +98,7 @@ public final class DevCertificates {
       try {
         List<Future<?>> jobs = new ArrayList<>();
         for (String node : nodes) jobs.add(pool.submit(() -> {
-          createNode(dir, node);
+          createNode(dir, node, servers.contains(node) ? NodeConfig.ROLE_SERVER : NodeConfig.ROLE_HOSPITAL);
           return null;
         }));
         for (Future<?> job : jobs) job.get();
@@ -115,7 +132,7 @@ public final class DevCertificates {
         "-keystore", trustStore(dir).toString(), "-storetype", "PKCS12", "-storepass:file", trustPass);
   }
 
-  private static void createNode(Path dir, String node) throws IOException {
+  private static void createNode(Path dir, String node, String role) throws IOException {
     String caPass = passwordFile(dir.resolve(CA), CA).toString();
     String pass = newPassword(passwordFile(dir, node)).toString();
     String ks = keyStore(dir, node).toString();
@@ -123,7 +140,7 @@ public final class DevCertificates {
     Path pem = dir.resolve(node + ".pem");
     try {
       keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg",
-          "SHA256withECDSA", "-dname", "CN=" + node + ", O=fedsim", "-validity", VALIDITY_DAYS, "-keystore", ks,
+          "SHA256withECDSA", "-dname", "CN=" + node + ", " + NodeIdentity.ROLE_UNIT + "=" + role + ", O=fedsim", "-validity", VALIDITY_DAYS, "-keystore", ks,
           "-storetype", "PKCS12", "-storepass:file", pass);
       keytool("-certreq", "-alias", "node", "-keystore", ks, "-storepass:file", pass, "-file", csr.toString());
       keytool("-gencert", "-rfc", "-alias", CA, "-keystore", keyStore(dir.resolve(CA), CA).toString(), "-storepass:file", caPass,
@@ -136,7 +153,7 @@ public final class DevCertificates {
       Files.deleteIfExists(csr);
       Files.deleteIfExists(pem);
     }
-    log.info("issued {} (CN={}) signed by the CA in {}", ks, node, dir);
+    log.info("issued {} (CN={}, role {}) signed by the CA in {}", ks, node, role, dir);
   }
 
   /** A random password, written to {@code file} readable by its owner only; returns the file. */

@@ -55,6 +55,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
   /** The actor-name suffixes of each run's sites (a hospital, and a DP filter when privacy is local). */
   private final Map<String, List<String>> runs = new HashMap<>();
   private int spawned;
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
 
   private SiteHost(ActorContext<ClusterProtocol.HostCommand> context, String host, List<String> sites, String csvPath) {
     super(context);
@@ -81,7 +82,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
   }
 
   private Behavior<ClusterProtocol.HostCommand> prepare(ClusterProtocol.PrepareSites p) {
-    String refusal = notFromAServer(p.replyTo());
+    String refusal = notFromAServer(p);
     if (refusal != null) {
       getContext().getLog().warn("run {}: refused a request for sites {}: {}", p.runId(), p.sites(), refusal);
       p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, p.sites(), host + ": " + refusal));
@@ -98,10 +99,18 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     return this;
   }
 
-  /** Only a member with the server role may ask for a run's hospitals (null: it has it). */
-  private String notFromAServer(ActorRef<?> requester) {
-    akka.actor.Address address = requester.path().address();
+  /**
+   * Only a server may ask for a run's hospitals (null: a server asks): a member with the server role and, with TLS,
+   * a request signed by a server certificate of this cluster's CA (a role is only claimed; the certificate is
+   * issued).
+   */
+  private String notFromAServer(ClusterProtocol.PrepareSites p) {
+    akka.actor.Address address = p.replyTo().path().address();
     if (!address.hasGlobalScope()) return null; // this node's own system (a single-JVM test)
+    String signed = ClusterProtocol.PrepareSites.signedText(p.runId(), p.scenarioHocon(), p.sites(),
+        akka.actor.typed.ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(p.replyTo()));
+    String forged = NodeIdentity.get(getContext().getSystem()).notAServer(signed, p.credential());
+    if (forged != null) return "the request from " + address + " is not a server's: " + forged;
     for (akka.cluster.Member m : akka.cluster.typed.Cluster.get(getContext().getSystem()).state().getMembers()) {
       if (m.address().equals(address)) {
         return m.hasRole(NodeConfig.ROLE_SERVER) ? null : "the requesting node " + address + " is not a server";
@@ -140,7 +149,8 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
       int mine = indexOf(data, site);
       SiteSplit split = data.splits().get(mine);
       int index = data.indices().get(mine);
-      String suffix = "" + (++spawned);
+      // unguessable actor names: only the server that asked learns where this run's hospitals are
+      String suffix = (++spawned) + "-" + Long.toHexString(random.nextLong());
       ActorRef<HospitalProtocol.Command> ref = RunGuardian.spawnSite(getContext(), s, split, models, timing, suffix);
       suffixes.add(suffix);
       infos.add(new ClusterProtocol.SiteInfo(site, index, split.train().size(), split.validation().size(), ref));

@@ -33,6 +33,17 @@ class NodeCommandTest extends InProcessCli {
   }
 
   @Test
+  void aNodeCannotStartWithARoleItsCertificateDoesNotGiveIt(@TempDir Path tmp) {
+    assertEquals(0, execute("certs", "--out", tmp.toString(), "--nodes", "h1,lead", "--servers", "lead"));
+    refused("this node's certificate 'CN=h1,OU=hospital,O=fedsim' is for role 'hospital'",
+        "node", "--role", "server", "--name", "h1", "--certs", tmp.toString(), "--scenario", "scenarios/seed-mimic.conf");
+    refused("this node's certificate 'CN=lead,OU=server,O=fedsim' is for role 'server'",
+        "node", "--role", "hospital", "--sites", "A", "--name", "lead", "--certs", tmp.toString());
+    refused("--servers: 'boss' is not one of --nodes", "certs", "--out", tmp.resolve("x").toString(), "--nodes", "h2",
+        "--servers", "boss");
+  }
+
+  @Test
   void certsRefusesBadNodeNamesAndClusterDemoBadCounts(@TempDir Path tmp) {
     refused("not a usable node name", "certs", "--out", tmp.toString(), "--nodes", "a b");
     refused("--restart-after needs --kill-at-round", "cluster-demo", "--restart-after", "2");

@@ -36,7 +36,9 @@ class ClusterWireTest {
       TestProbe<ClusterProtocol.HostReply> guardian = kit.createTestProbe();
       List<Object> messages = List.of(
           new ClusterProtocol.PrepareSites("abc-1", "{\"rounds\":5}", List.of("WHITE", "HISPANIC/LATINO"),
-              guardian.ref()),
+              guardian.ref(), new NodeIdentity.Credential("MIIBcert", "MEUCsig")),
+          new ClusterProtocol.PrepareSites("abc-2", "{}", List.of("WHITE"), guardian.ref(),
+              NodeIdentity.Credential.NONE),
           new ClusterProtocol.EndRun("abc-1"),
           new ClusterProtocol.SitesReady("abc-1", "h1", 6,
               List.of(new ClusterProtocol.SiteInfo("WHITE", 0, 2419, 605, hospital.ref()))),
@@ -87,6 +89,43 @@ class ClusterWireTest {
     } finally {
       b.shutdownTestKit();
       a.shutdownTestKit();
+    }
+  }
+
+  /**
+   * A node that claims the server role with a hospital's certificate (another build of fedsim, or its config
+   * edited): the hospital node over mutual TLS refuses to start hospitals for it, and says why.
+   */
+  @Test
+  void aHospitalNodeRefusesARunRequestFromANodeWithoutAServerCertificate(@TempDir Path tmp) throws Exception {
+    DevCertificates.create(tmp, List.of("server", "h1", "rogue"));
+    int portA = freePort();
+    int portB = freePort();
+    ActorTestKit rogue = ActorTestKit.create("fedsim", node(tmp, "rogue", NodeConfig.ROLE_SERVER, portA, portA));
+    ActorTestKit b = ActorTestKit.create("fedsim", node(tmp, "h1", NodeConfig.ROLE_HOSPITAL, portB, portA));
+    try {
+      b.system().systemActorOf(SiteHost.create("h1", List.of("WHITE"), null), "site-host",
+          akka.actor.typed.Props.empty());
+      TestProbe<Receptionist.Listing> listings = rogue.createTestProbe();
+      rogue.system().receptionist().tell(Receptionist.subscribe(ClusterProtocol.siteKey("WHITE"), listings.ref()));
+      java.util.Set<akka.actor.typed.ActorRef<ClusterProtocol.HostCommand>> offered = java.util.Set.of();
+      while (offered.isEmpty()) {
+        offered = listings.expectMessageClass(Receptionist.Listing.class, Duration.ofSeconds(60))
+            .getServiceInstances(ClusterProtocol.siteKey("WHITE"));
+      }
+      TestProbe<ClusterProtocol.HostReply> replies = rogue.createTestProbe();
+      String hocon = "rounds = 3";
+      String text = ClusterProtocol.PrepareSites.signedText("r-1", hocon, List.of("WHITE"),
+          akka.actor.typed.ActorRefResolver.get(rogue.system()).toSerializationFormat(replies.ref()));
+      offered.iterator().next().tell(new ClusterProtocol.PrepareSites("r-1", hocon, List.of("WHITE"), replies.ref(),
+          NodeIdentity.get(rogue.system()).sign(text)));
+      ClusterProtocol.PrepareFailed refused =
+          replies.expectMessageClass(ClusterProtocol.PrepareFailed.class, Duration.ofSeconds(30));
+      assertTrue(refused.reason().contains("is not a server's (role 'hospital')"), refused.reason());
+      assertTrue(refused.reason().contains("CN=rogue"), refused.reason());
+    } finally {
+      b.shutdownTestKit();
+      rogue.shutdownTestKit();
     }
   }
 

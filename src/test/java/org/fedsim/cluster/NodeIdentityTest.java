@@ -1,0 +1,86 @@
+package org.fedsim.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.fedsim.scenario.ScenarioException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Roles bound to certificates: who may ask a hospital node for a run's hospitals. */
+class NodeIdentityTest {
+  @TempDir static Path tmp;
+  static Path cluster;
+  static Path foreign;
+
+  @BeforeAll
+  static void issue() {
+    cluster = tmp.resolve("cluster");
+    foreign = tmp.resolve("foreign");
+    DevCertificates.create(cluster, List.of("server", "h1", "boss"), List.of("server", "boss"));
+    DevCertificates.create(foreign, List.of("server"));
+  }
+
+  static NodeIdentity identity(Path certs, String name, String role) {
+    return NodeIdentity.of(ClusterWireTest.node(certs, name, role, 0, 25520));
+  }
+
+  @Test
+  void aCertificateNamesItsNodesRole() {
+    assertEquals("server", identity(cluster, "server", "server").role());
+    assertEquals("server", identity(cluster, "boss", "server").role(), "--servers names more than one");
+    assertEquals("hospital", identity(cluster, "h1", "hospital").role());
+    identity(cluster, "h1", "hospital").requireRole("hospital");
+    String e = assertThrows(ScenarioException.class, () -> identity(cluster, "h1", "server").requireRole("server"))
+        .getMessage();
+    assertTrue(e.contains("CN=h1") && e.contains("is for role 'hospital'") && e.contains("--servers"), e);
+  }
+
+  @Test
+  void aHospitalNodeAcceptsOnlyARequestSignedByAServerOfItsOwnCa() {
+    NodeIdentity h1 = identity(cluster, "h1", "hospital");
+    String request = ClusterProtocol.PrepareSites.signedText("run-1", "rounds = 3", List.of("WHITE"),
+        "akka://fedsim@127.0.0.1:25520/system/run-1#42");
+    assertNull(h1.notAServer(request, identity(cluster, "server", "server").sign(request)));
+    assertNull(h1.notAServer(request, identity(cluster, "boss", "server").sign(request)));
+
+    String hospital = h1.notAServer(request, identity(cluster, "h1", "hospital").sign(request));
+    assertTrue(hospital.contains("is not a server's (role 'hospital')"), hospital);
+    String outsider = h1.notAServer(request, identity(foreign, "server", "server").sign(request));
+    assertTrue(outsider.contains("is not signed by this cluster's CA"), outsider);
+    assertEquals("the request is not signed", h1.notAServer(request, NodeIdentity.Credential.NONE));
+
+    // a server's signed request replayed for other sites, or with its answers going elsewhere
+    NodeIdentity.Credential signed = identity(cluster, "server", "server").sign(request);
+    for (String altered : List.of(
+        ClusterProtocol.PrepareSites.signedText("run-1", "rounds = 3", List.of("WHITE", "BLACK"),
+            "akka://fedsim@127.0.0.1:25520/system/run-1#42"),
+        ClusterProtocol.PrepareSites.signedText("run-1", "rounds = 3", List.of("WHITE"),
+            "akka://fedsim@127.0.0.1:25599/user/rogue#7"))) {
+      String e = h1.notAServer(altered, signed);
+      assertTrue(e != null && e.contains("does not match the request"), String.valueOf(e));
+    }
+  }
+
+  @Test
+  void withoutTlsThereIsNothingToSignOrCheck() {
+    NodeIdentity plain = NodeIdentity.of(ClusterWireTest.node(null, "server", "server", 0, 25520));
+    assertFalse(plain.certified());
+    assertEquals(NodeIdentity.Credential.NONE, plain.sign("x"));
+    assertNull(plain.notAServer("x", NodeIdentity.Credential.NONE));
+    plain.requireRole("server");
+  }
+
+  @Test
+  void serversMustBeAmongTheNodes() {
+    String e = assertThrows(IllegalArgumentException.class,
+        () -> DevCertificates.create(tmp.resolve("x"), List.of("h1"), List.of("server"))).getMessage();
+    assertTrue(e.contains("--servers") && e.contains("'server'"), e);
+  }
+}
