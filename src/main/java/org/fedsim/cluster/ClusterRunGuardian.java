@@ -120,6 +120,7 @@ public final class ClusterRunGuardian {
     private final Set<String> gone = new LinkedHashSet<>();
     private int numFeatures = -1;
     private ActorRef<org.fedsim.protocol.ServerProtocol.Command> server;
+    private int recovered;
 
     Run(ActorContext<Object> ctx, TimerScheduler<Object> timers, RunSpec spec, String runId,
         ClusterRunSettings settings, ServerState resumeFrom, Consumer<Object> sink) {
@@ -277,7 +278,7 @@ public final class ClusterRunGuardian {
       try {
         server = ctx.spawn(FlServer.create(RunGuardian.serverSettings(s, RunGuardian.mechanism(s, trainRows)), sites,
             from, RunGuardian.strategy(s, sites.size()), ctx.getSelf().narrow(), expected, s.events().schedule(),
-            null), "server");
+            this::recover), "server");
       } catch (RuntimeException e) {
         return fail(e);
       }
@@ -286,8 +287,18 @@ public final class ClusterRunGuardian {
     }
 
     /**
+     * A scripted recover: the site's node starts a new hospital for it; the server talks to a stand-in (its own
+     * child) until the node answers.
+     */
+    private ActorRef<org.fedsim.protocol.HospitalProtocol.Command> recover(String site, int round,
+        ActorContext<org.fedsim.protocol.ServerProtocol.Command> serverContext) {
+      return serverContext.spawn(RecoveredSite.create(runId, spec.hocon(), site, hostOf.get(site)),
+          "recovered-" + round + "-" + (++recovered)).narrow();
+    }
+
+    /**
      * A resumed run starts every site's hospital afresh on the nodes: a site that was down because its node was
-     * lost is back; one that crashed by script stays down (a cluster has no scripted recover).
+     * lost is back; one that crashed by script stays down until its scripted recover, as in one JVM.
      */
     private static ServerState afterRestart(ServerState state, Scenario s) {
       List<String> down = new ArrayList<>();

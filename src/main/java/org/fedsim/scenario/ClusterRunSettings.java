@@ -38,10 +38,6 @@ public record ClusterRunSettings(List<String> sites, Duration joinTimeout, boole
     }
     if (sites.stream().distinct().count() != sites.size()) throw r.error("cluster.sites", "distinct site names");
     Missing missing = r.enumValue("cluster.missing-sites", Missing.class);
-    if (run.scenario().events().events().stream().anyMatch(e -> e.action() == org.fedsim.timing.ScriptedEvent.Action.RECOVER)) {
-      throw new ScenarioException("events: action = recover is not supported on a cluster (a crashed hospital's node "
-          + "restarts it: stop and start the node instead)");
-    }
     return new ClusterRunSettings(List.copyOf(sites), r.positiveDuration("cluster.join-timeout"),
         missing == Missing.PROCEED);
   }

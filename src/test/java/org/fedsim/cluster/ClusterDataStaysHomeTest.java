@@ -22,7 +22,7 @@ import org.fedsim.scenario.RunSpec;
 import org.fedsim.scenario.ScenarioException;
 import org.fedsim.scenario.ScenarioLoader;
 import org.fedsim.server.RunEvent;
-import org.fedsim.server.SiteRound;
+import org.fedsim.server.SiteStatus;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,9 +36,39 @@ class ClusterDataStaysHomeTest {
 
   @Test
   void theServerNeedsNoDataAndAHospitalNodeReadsItsOwnCopy() throws Exception {
+    List<List<RunEvent.RoundCompleted>> runs = clusterAndLocal(List.of("rounds=2"));
+    List<RunEvent.RoundCompleted> clusterRounds = runs.get(0);
+    assertEquals(2, clusterRounds.size());
+    for (int r = 0; r < 2; r++) assertEquals(runs.get(1).get(r).sites(), clusterRounds.get(r).sites(), "round " + (r + 1));
+    assertTrue(clusterRounds.get(1).sites().stream().allMatch(l -> l.accuracy() > 0), "every site evaluated");
+  }
+
+  /**
+   * A scripted crash and recover on a cluster: the hospital's actor on its node stops at round 2, the node starts a
+   * new one for round 3 (the server talks to a stand-in until it is up), and every round equals the single JVM's.
+   */
+  @Test
+  void aScriptedCrashAndRecoverOnAClusterEqualsTheSingleJvmRun() throws Exception {
+    List<List<RunEvent.RoundCompleted>> runs = clusterAndLocal(List.of("rounds=4",
+        "events=[{round=2,site=medical_icu,action=crash},{round=3,site=medical_icu,action=recover}]"));
+    for (int r = 0; r < 4; r++) assertEquals(runs.get(1).get(r).sites(), runs.get(0).get(r).sites(), "round " + (r + 1));
+    assertEquals(SiteStatus.CRASHED, status(runs.get(0).get(1), "medical_icu"));
+    assertEquals(SiteStatus.TRAINED, status(runs.get(0).get(2), "medical_icu"), "recovered, it trains again");
+  }
+
+  private static SiteStatus status(RunEvent.RoundCompleted round, String site) {
+    return round.sites().stream().filter(l -> l.site().equals(site)).findFirst().orElseThrow().status();
+  }
+
+  /**
+   * physionet2012-icu.conf with {@code extra} settings, on a server and a hospital node in this JVM (the server's
+   * copy pointing at no file), and in one JVM: [cluster rounds, single-JVM rounds].
+   */
+  private static List<List<RunEvent.RoundCompleted>> clusterAndLocal(List<String> extra) throws Exception {
     assumeTrue(Files.isRegularFile(DATA), "needs ../shared/data (PhysioNet 2012 features)");
-    List<String> sets = List.of("rounds=2", "model.engine=dense", "model.local-epochs=2",
-        "cluster.sites=[" + String.join(",", SITES) + "]", "cluster.join-timeout=60s");
+    List<String> sets = new ArrayList<>(List.of("model.engine=dense", "model.local-epochs=2",
+        "cluster.sites=[" + String.join(",", SITES) + "]", "cluster.join-timeout=60s"));
+    sets.addAll(extra);
     ScenarioLoader.Loaded local = ScenarioLoader.load(Path.of("scenarios/physionet2012-icu.conf"), sets, null);
     List<String> remoteSets = new ArrayList<>(sets);
     remoteSets.add("dataset.csv.path=\"/nonexistent/on-the-server.csv\"");
@@ -69,13 +99,7 @@ class ClusterDataStaysHomeTest {
     try (ExperimentRunner runner = new ExperimentRunner(1)) {
       runner.run(local.runs().get(0), (spec, round) -> localRounds.add(round));
     }
-    assertEquals(2, clusterRounds.size());
-    for (int r = 0; r < 2; r++) {
-      List<SiteRound> a = clusterRounds.get(r).sites();
-      List<SiteRound> b = localRounds.get(r).sites();
-      assertEquals(b, a, "round " + (r + 1));
-    }
-    assertTrue(clusterRounds.get(1).sites().stream().allMatch(l -> l.accuracy() > 0), "every site evaluated");
+    return List.of(clusterRounds, localRounds);
   }
 
   @Test
