@@ -5,6 +5,8 @@ import akka.actor.typed.receptionist.ServiceKey;
 import java.util.List;
 import org.fedsim.protocol.CborSerializable;
 import org.fedsim.protocol.HospitalProtocol;
+import org.fedsim.protocol.ModelWeights;
+import org.fedsim.scenario.ExperimentRunner;
 
 /**
  * What the server node and hospital nodes of a cluster say to each other before and after a run. The server sends a
@@ -43,6 +45,13 @@ public final class ClusterProtocol {
   /** Run {@code runId} is over: stop its hospitals. */
   public record EndRun(String runId) implements HostCommand {}
 
+  /**
+   * Score round {@code round}'s global model on every row of the run's external (held-out) sites this node holds;
+   * only the actor that asked for the run's sites may ask.
+   */
+  public record EvaluateExternal(String runId, int round, ModelWeights global, ActorRef<HostReply> replyTo)
+      implements HostCommand {}
+
   /** What a hospital node answers. */
   public interface HostReply extends CborSerializable {}
 
@@ -53,8 +62,27 @@ public final class ClusterProtocol {
   public record SiteInfo(String site, int index, int numTrain, int numValidation,
       ActorRef<HospitalProtocol.Command> ref) implements CborSerializable {}
 
-  /** The hospitals of a {@link PrepareSites} are up. */
-  public record SitesReady(String runId, String host, int numFeatures, List<SiteInfo> sites) implements HostReply {}
+  /**
+   * An external site a hospital node holds for a run (its rows stay there; it trains nothing): its position among the
+   * dataset's external sites and its row count.
+   */
+  public record ExternalInfo(String site, int index, int rows) implements CborSerializable {}
+
+  /** The hospitals of a {@link PrepareSites} are up, and its external sites are ready to be scored. */
+  public record SitesReady(String runId, String host, int numFeatures, List<SiteInfo> sites,
+      List<ExternalInfo> external) implements HostReply {
+    public SitesReady {
+      external = external == null ? List.of() : List.copyOf(external);
+    }
+  }
+
+  /** One external site's score, with its position among the dataset's external sites. */
+  public record ExternalScore(int index, ExperimentRunner.ExternalEvaluation evaluation)
+      implements CborSerializable {}
+
+  /** The answer to an {@link EvaluateExternal}. */
+  public record ExternalScores(String runId, int round, String host, List<ExternalScore> scores)
+      implements HostReply {}
 
   /** A hospital node cannot serve the {@code sites} of a {@link PrepareSites}: why (bad data, unknown site, ...). */
   public record PrepareFailed(String runId, String host, List<String> sites, String reason) implements HostReply {}

@@ -55,9 +55,12 @@ public final class ClusterRunGuardian {
 
   private record RetryRejoin() implements NoSerializationVerificationNeeded {}
 
+  private record ExternalTimeout(int round) implements NoSerializationVerificationNeeded {}
+
   private static final Object JOIN_TIMER = "join";
   private static final Object PREPARE_TIMER = "prepare";
   private static final Object REJOIN_TIMER = "rejoin";
+  private static final Object EXTERNAL_TIMER = "external";
 
   private static final Duration REJOIN_RETRY = Duration.ofMillis(500);
 
@@ -119,6 +122,13 @@ public final class ClusterRunGuardian {
     private final Map<ActorRef<?>, String> served = new HashMap<>();
     private final Set<String> gone = new LinkedHashSet<>();
     private int numFeatures = -1;
+    /** The external sites the nodes hold for this run, by position among the dataset's external sites. */
+    private final Map<Integer, ClusterProtocol.ExternalInfo> externalSites = new java.util.TreeMap<>();
+    /** The server's events waiting for the round under way to be scored on the external sites. */
+    private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
+    /** The round being scored on the external sites, and the scores in so far (by position). */
+    private RunEvent.RoundCompleted scoring;
+    private final Map<Integer, ExperimentRunner.ExternalEvaluation> scored = new java.util.TreeMap<>();
     private ActorRef<org.fedsim.protocol.ServerProtocol.Command> server;
     private int recovered;
 
@@ -207,7 +217,9 @@ public final class ClusterRunGuardian {
       return Behaviors.receive(Object.class)
           .onMessage(ClusterProtocol.SitesReady.class, r -> {
             if (!r.runId().equals(runId)) return Behaviors.same();
-            pending.removeIf(h -> r.sites().stream().anyMatch(s -> h.equals(hostOf.get(s.site()))));
+            pending.removeIf(h -> r.sites().stream().anyMatch(s -> h.equals(hostOf.get(s.site())))
+                || r.external().stream().anyMatch(x -> h.equals(hostOf.get(x.site()))));
+            r.external().forEach(x -> externalSites.put(x.index(), x));
             if (numFeatures >= 0 && numFeatures != r.numFeatures()) {
               return fail(new ScenarioException("hospital node " + r.host() + " has " + r.numFeatures()
                   + " features, others " + numFeatures + ": the nodes' datasets differ"));
@@ -316,13 +328,24 @@ public final class ClusterRunGuardian {
     private Behavior<Object> running() {
       return Behaviors.receive(Object.class)
           .onMessage(RunEvent.RoundCompleted.class, e -> {
-            sink.accept(e);
-            return Behaviors.same();
+            held.add(e);
+            return next();
           })
           .onMessage(RunEvent.RunFinished.class, e -> {
-            endRun();
-            sink.accept(e);
-            return Behaviors.stopped();
+            held.add(e);
+            return next();
+          })
+          .onMessage(ClusterProtocol.ExternalScores.class, x -> {
+            if (!x.runId().equals(runId) || scoring == null || x.round() != scoring.round()) return Behaviors.same();
+            for (ClusterProtocol.ExternalScore score : x.scores()) scored.put(score.index(), score.evaluation());
+            return scored.size() == externalSites.size() ? scoredRound() : Behaviors.same();
+          })
+          .onMessage(ExternalTimeout.class, t -> {
+            if (scoring == null || t.round() != scoring.round()) return Behaviors.same();
+            ctx.getLog().warn("run {}: round {}: no score from the node(s) of external site(s) {} within {}",
+                spec.label(), t.round(), externalSites.entrySet().stream().filter(e -> !scored.containsKey(e.getKey()))
+                    .map(e -> e.getValue().site()).toList(), spec.scenario().evaluationTimeout());
+            return scoredRound();
           })
           .onMessage(Receptionist.Listing.class, l -> {
             onListing(l);
@@ -371,6 +394,61 @@ public final class ClusterRunGuardian {
             return Behaviors.same();
           })
           .build();
+    }
+
+    /**
+     * Passes the server's events on in order; a finished round first has the external sites scored by the nodes
+     * that hold them (all at once, each node its own), and only then goes out, followed by its external scores.
+     */
+    private Behavior<Object> next() {
+      while (scoring == null && !held.isEmpty()) {
+        Object e = held.poll();
+        if (e instanceof RunEvent.RunFinished) {
+          endRun();
+          sink.accept(e);
+          return Behaviors.stopped();
+        }
+        RunEvent.RoundCompleted rc = (RunEvent.RoundCompleted) e;
+        if (settings.external().isEmpty()) {
+          sink.accept(rc);
+          continue;
+        }
+        scoring = rc;
+        scored.clear();
+        Set<ActorRef<ClusterProtocol.HostCommand>> hosts = new LinkedHashSet<>();
+        for (ClusterProtocol.ExternalInfo x : externalSites.values()) hosts.add(hostOf.get(x.site()));
+        if (hosts.isEmpty()) return scoredRound(); // no node offered them (cluster.missing-sites = proceed)
+        for (ActorRef<ClusterProtocol.HostCommand> host : hosts) {
+          host.tell(new ClusterProtocol.EvaluateExternal(runId, rc.round(), rc.global(), ctx.getSelf().narrow()));
+        }
+        timers.startSingleTimer(EXTERNAL_TIMER, new ExternalTimeout(rc.round()),
+            spec.scenario().evaluationTimeout().plusSeconds(30));
+      }
+      return Behaviors.same();
+    }
+
+    /**
+     * The round being scored goes out with its external scores, in the dataset's order: NaN for a site whose node did
+     * not answer, and for one no node offered (0 rows, last).
+     */
+    private Behavior<Object> scoredRound() {
+      timers.cancel(EXTERNAL_TIMER);
+      List<ExperimentRunner.ExternalEvaluation> scores = new ArrayList<>();
+      Set<String> present = new LinkedHashSet<>();
+      for (Map.Entry<Integer, ClusterProtocol.ExternalInfo> x : externalSites.entrySet()) {
+        present.add(x.getValue().site());
+        scores.add(scored.getOrDefault(x.getKey(), new ExperimentRunner.ExternalEvaluation(x.getValue().site(),
+            x.getValue().rows(), Double.NaN, Double.NaN, Double.NaN)));
+      }
+      for (String site : settings.external()) {
+        if (!present.contains(site)) {
+          scores.add(new ExperimentRunner.ExternalEvaluation(site, 0, Double.NaN, Double.NaN, Double.NaN));
+        }
+      }
+      sink.accept(scoring);
+      sink.accept(new ExperimentRunner.ExternalScored(scoring.round(), scores));
+      scoring = null;
+      return next();
     }
 
     /** A site whose host is gone and that a new node offers: start it there; the server takes it back. */

@@ -18,8 +18,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.fedsim.data.Dataset;
 import org.fedsim.data.Preprocessor;
+import org.fedsim.data.SiteData;
 import org.fedsim.data.SiteSplit;
 import org.fedsim.model.LocalModel;
+import org.fedsim.model.ModelFactory;
 import org.fedsim.protocol.HospitalProtocol;
 import org.fedsim.protocol.ModelWeights;
 import org.fedsim.scenario.ExperimentRunner;
@@ -45,15 +47,36 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     return Behaviors.setup(ctx -> new SiteHost(ctx, host, sites, csvPath));
   }
 
-  /** This node's sites' rows of one dataset (the other sites' rows are dropped once split), in dataset order. */
-  private record Prepared(int numFeatures, List<SiteSplit> splits, List<Integer> indices, List<String> allSites) {}
+  /**
+   * This node's sites' rows of one dataset (the other sites' rows are dropped once split), in dataset order, and the
+   * external (held-out) sites among them, with their positions among the dataset's external sites.
+   */
+  private record Prepared(int numFeatures, List<SiteSplit> splits, List<Integer> indices, List<String> allSites,
+      List<SiteData> external, List<Integer> externalIndices) {}
+
+  /**
+   * One run's state on this node: who asked (the only actor it answers), its settings, the actor-name suffixes of
+   * its sites (a hospital, and a DP filter when privacy is local), its external sites' rows by position, and the
+   * model that scores them (made when first needed).
+   */
+  private static final class RunState {
+    final ActorRef<ClusterProtocol.HostReply> server;
+    Scenario scenario;
+    int numFeatures;
+    final List<String> suffixes = new ArrayList<>();
+    final Map<Integer, SiteData> external = new java.util.TreeMap<>();
+    LocalModel scorer;
+
+    RunState(ActorRef<ClusterProtocol.HostReply> server) {
+      this.server = server;
+    }
+  }
 
   private final String host;
   private final Set<String> sites;
   private final String csvPath;
   private final Map<List<Object>, Prepared> cache = new HashMap<>();
-  /** The actor-name suffixes of each run's sites (a hospital, and a DP filter when privacy is local). */
-  private final Map<String, List<String>> runs = new HashMap<>();
+  private final Map<String, RunState> runs = new HashMap<>();
   private int spawned;
   private final java.security.SecureRandom random = new java.security.SecureRandom();
 
@@ -73,6 +96,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     return newReceiveBuilder()
         .onMessage(ClusterProtocol.PrepareSites.class, this::prepare)
         .onMessage(ClusterProtocol.EndRun.class, this::end)
+        .onMessage(ClusterProtocol.EvaluateExternal.class, this::evaluateExternal)
         .onSignal(ChildFailed.class, f -> {
           getContext().getLog().error("hospital actor {} failed: {}", f.getRef().path().name(), f.getCause().toString());
           return this;
@@ -128,7 +152,8 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     if (!cache.containsKey(key)) cache.clear(); // one dataset at a time: a sweep's runs share it
     Prepared data = cache.computeIfAbsent(key, k -> {
       Dataset ds = s.dataset().load();
-      List<SiteSplit> all = Preprocessor.prepare(ds, s.preprocessing(), s.partition()).sites();
+      Preprocessor.Prepared prepared = Preprocessor.prepare(ds, s.preprocessing(), s.partition());
+      List<SiteSplit> all = prepared.sites();
       List<SiteSplit> mine = new ArrayList<>();
       List<Integer> indices = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
@@ -137,26 +162,73 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
           indices.add(i);
         }
       }
-      return new Prepared(ds.numFeatures(), mine, indices, all.stream().map(SiteSplit::site).toList());
+      List<SiteData> external = new ArrayList<>();
+      List<Integer> externalIndices = new ArrayList<>();
+      for (int i = 0; i < prepared.external().size(); i++) {
+        if (sites.contains(prepared.external().get(i).site())) {
+          external.add(prepared.external().get(i));
+          externalIndices.add(i);
+        }
+      }
+      List<String> names = new ArrayList<>(all.stream().map(SiteSplit::site).toList());
+      prepared.external().forEach(e -> names.add(e.site()));
+      return new Prepared(ds.numFeatures(), mine, indices, names, external, externalIndices);
     });
     int inputs = data.numFeatures();
     ModelWeights initial = ExperimentRunner.initialWeights(s, inputs);
     Supplier<LocalModel> models = RunGuardian.models(s, inputs, initial);
     TimingModel timing = RunGuardian.timing(s);
     List<ClusterProtocol.SiteInfo> infos = new ArrayList<>();
-    List<String> suffixes = runs.computeIfAbsent(p.runId(), id -> new ArrayList<>());
+    List<ClusterProtocol.ExternalInfo> externals = new ArrayList<>();
+    RunState run = runs.computeIfAbsent(p.runId(), id -> new RunState(p.replyTo()));
+    run.scenario = s;
+    run.numFeatures = inputs;
     for (String site : p.sites()) {
+      int ext = externalIndexOf(data, site);
+      if (ext >= 0) { // held out: scored each round, never trained
+        SiteData rows = data.external().get(ext);
+        run.external.put(data.externalIndices().get(ext), rows);
+        externals.add(new ClusterProtocol.ExternalInfo(site, data.externalIndices().get(ext), rows.size()));
+        continue;
+      }
       int mine = indexOf(data, site);
       SiteSplit split = data.splits().get(mine);
       int index = data.indices().get(mine);
       // unguessable actor names: only the server that asked learns where this run's hospitals are
       String suffix = (++spawned) + "-" + Long.toHexString(random.nextLong());
       ActorRef<HospitalProtocol.Command> ref = RunGuardian.spawnSite(getContext(), s, split, models, timing, suffix);
-      suffixes.add(suffix);
+      run.suffixes.add(suffix);
       infos.add(new ClusterProtocol.SiteInfo(site, index, split.train().size(), split.validation().size(), ref));
     }
     getContext().getLog().info("run {}: started sites {} ({} features)", p.runId(), p.sites(), inputs);
-    return new ClusterProtocol.SitesReady(p.runId(), host, inputs, infos);
+    return new ClusterProtocol.SitesReady(p.runId(), host, inputs, infos, externals);
+  }
+
+  private static int externalIndexOf(Prepared data, String site) {
+    for (int i = 0; i < data.external().size(); i++) if (data.external().get(i).site().equals(site)) return i;
+    return -1;
+  }
+
+  /** Scores a round's global model on every row of this node's external sites of the run, for its server only. */
+  private Behavior<ClusterProtocol.HostCommand> evaluateExternal(ClusterProtocol.EvaluateExternal e) {
+    RunState run = runs.get(e.runId());
+    if (run == null || !run.server.equals(e.replyTo())) {
+      getContext().getLog().warn("run {}: refused to score external sites for {}: {}", e.runId(),
+          e.replyTo().path().address(), run == null ? "no such run here" : "not the actor that started the run");
+      return this;
+    }
+    if (run.scorer == null) {
+      run.scorer = ModelFactory.models(run.scenario.engine(), run.scenario.model(), run.numFeatures,
+          ExperimentRunner.initialWeights(run.scenario, run.numFeatures).values()).get();
+    }
+    run.scorer.setParams(e.global().values());
+    List<ClusterProtocol.ExternalScore> scores = new ArrayList<>();
+    for (Map.Entry<Integer, SiteData> ext : run.external.entrySet()) {
+      scores.add(new ClusterProtocol.ExternalScore(ext.getKey(),
+          ExperimentRunner.ExternalEvaluation.of(run.scorer, ext.getValue())));
+    }
+    e.replyTo().tell(new ClusterProtocol.ExternalScores(e.runId(), e.round(), host, scores));
+    return this;
   }
 
   private static int indexOf(Prepared data, String site) {
@@ -166,8 +238,9 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
   }
 
   private Behavior<ClusterProtocol.HostCommand> end(ClusterProtocol.EndRun e) {
-    List<String> suffixes = runs.remove(e.runId());
-    if (suffixes == null) return this;
+    RunState run = runs.remove(e.runId());
+    if (run == null) return this;
+    List<String> suffixes = run.suffixes;
     for (String suffix : suffixes) {
       for (String prefix : List.of(RunGuardian.DP_FILTER_PREFIX, RunGuardian.HOSPITAL_PREFIX)) {
         getContext().getChild(prefix + suffix).ifPresent(child -> getContext().stop(child));

@@ -11,11 +11,14 @@ import org.fedsim.data.RaceGroup;
  * How a run waits for its hospitals on a cluster (the scenario's {@code cluster} block; a single-JVM run ignores it).
  *
  * @param sites the sites the run needs, in site order ([] in the scenario: the synthetic cohort's race groups, or
- *     the clients of a partition)
+ *     the clients of a partition), the external sites of {@code dataset.external-sites} among them (added when not
+ *     listed)
+ * @param external the external sites: scored each round by the nodes that hold them, never trained
  * @param joinTimeout how long the server waits for hospital nodes to offer them
  * @param proceedWithout at the timeout, go on with the sites present (true) or fail the run (false)
  */
-public record ClusterRunSettings(List<String> sites, Duration joinTimeout, boolean proceedWithout) {
+public record ClusterRunSettings(List<String> sites, List<String> external, Duration joinTimeout,
+    boolean proceedWithout) {
   public enum Missing { FAIL, PROCEED }
 
   /** Reads and checks the {@code cluster} block of a run's settings. */
@@ -23,10 +26,6 @@ public record ClusterRunSettings(List<String> sites, Duration joinTimeout, boole
     ConfigReader r = new ConfigReader(ConfigFactory.parseString(run.hocon()));
     List<String> sites = new ArrayList<>(r.stringList("cluster.sites"));
     PartitionSettings partition = run.scenario().partition();
-    if (!partition.externalSites().isEmpty()) {
-      throw r.error("dataset.external-sites", "[] on a cluster (external sites are scored by a single JVM's runner, "
-          + "which a cluster's server, holding no data, cannot be)");
-    }
     if (sites.isEmpty() && partition.type() != PartitionSettings.Type.NATURAL) {
       for (int i = 0; i < partition.clients(); i++) sites.add(PartitionSettings.clientName(i, partition.clients()));
     } else if (sites.isEmpty()) {
@@ -37,8 +36,10 @@ public record ClusterRunSettings(List<String> sites, Duration joinTimeout, boole
       for (RaceGroup g : RaceGroup.values()) sites.add(g.siteName());
     }
     if (sites.stream().distinct().count() != sites.size()) throw r.error("cluster.sites", "distinct site names");
+    for (String ext : partition.externalSites()) if (!sites.contains(ext)) sites.add(ext);
     Missing missing = r.enumValue("cluster.missing-sites", Missing.class);
-    return new ClusterRunSettings(List.copyOf(sites), r.positiveDuration("cluster.join-timeout"),
+    return new ClusterRunSettings(List.copyOf(sites), List.copyOf(partition.externalSites()),
+        r.positiveDuration("cluster.join-timeout"),
         missing == Missing.PROCEED);
   }
 }

@@ -55,7 +55,19 @@ public final class ExperimentRunner implements AutoCloseable {
   }
 
   /** The global model of a round scored on all rows of an external (held-out) site. */
-  public record ExternalEvaluation(String site, int rows, double accuracy, double auc, double loss) {}
+  public record ExternalEvaluation(String site, int rows, double accuracy, double auc, double loss) {
+    /** {@code model} (holding the round's global weights) scored on every row of {@code site}. */
+    public static ExternalEvaluation of(LocalModel model, SiteData site) {
+      Evaluation e = model.evaluate(site);
+      return new ExternalEvaluation(site.site(), site.size(), e.accuracy(), e.auc(), e.loss());
+    }
+  }
+
+  /**
+   * A round's external sites scored elsewhere (a cluster's hospital nodes), sent by a guardian right after the
+   * round's {@link RunEvent.RoundCompleted}.
+   */
+  public record ExternalScored(int round, List<ExternalEvaluation> scores) {}
 
   /**
    * Brings up the actors of one run under a guardian that reports to {@code sink}: every {@link
@@ -176,6 +188,9 @@ public final class ExperimentRunner implements AutoCloseable {
           rounds.add(rc);
           listener.onRound(spec, rc);
           if (externalModel != null) listener.onExternal(spec, rc, evaluateExternal(externalModel, rc, here));
+        } else if (event instanceof ExternalScored es && !rounds.isEmpty()
+            && rounds.get(rounds.size() - 1).round() == es.round()) {
+          listener.onExternal(spec, rounds.get(rounds.size() - 1), es.scores());
         } else if (event instanceof RunEvent.RunFinished f && rounds.isEmpty() && resumeFrom == null) {
           throw new ScenarioException("run " + spec.label() + ": " + f.stopReason()
               + " (privacy.target-epsilon is below what a single round costs)");
@@ -209,14 +224,16 @@ public final class ExperimentRunner implements AutoCloseable {
 
   /**
    * The run's rows in this JVM, when it needs them (baselines, external sites); null when it does not. A runner
-   * whose hospitals live on other nodes holds no rows: such a run is refused.
+   * whose hospitals live on other nodes holds no rows: its external sites are scored where they are (the guardian
+   * sends {@link ExternalScored}), and baselines, which pool rows, are refused.
    */
   private Prepared dataHere(RunSpec spec) {
     Scenario s = spec.scenario();
     if (s.baselines().isEmpty() && s.partition().externalSites().isEmpty()) return null;
     if (!ownsSystem) {
-      throw new ScenarioException("run " + spec.label() + ": baselines and dataset.external-sites need every site's "
-          + "rows in this JVM, and a cluster server holds none: run the scenario with 'fedsim run'");
+      if (s.baselines().isEmpty()) return null;
+      throw new ScenarioException("run " + spec.label() + ": baselines need every site's rows in this JVM, and a "
+          + "cluster server holds none: run the scenario with 'fedsim run'");
     }
     return prepare(s);
   }
@@ -225,10 +242,7 @@ public final class ExperimentRunner implements AutoCloseable {
       Prepared prepared) {
     model.setParams(rc.global().values());
     List<ExternalEvaluation> out = new ArrayList<>();
-    for (SiteData site : prepared.external()) {
-      Evaluation e = model.evaluate(site);
-      out.add(new ExternalEvaluation(site.site(), site.size(), e.accuracy(), e.auc(), e.loss()));
-    }
+    for (SiteData site : prepared.external()) out.add(ExternalEvaluation.of(model, site));
     return out;
   }
 

@@ -36,10 +36,10 @@ class ClusterDataStaysHomeTest {
 
   @Test
   void theServerNeedsNoDataAndAHospitalNodeReadsItsOwnCopy() throws Exception {
-    List<List<RunEvent.RoundCompleted>> runs = clusterAndLocal(List.of("rounds=2"));
-    List<RunEvent.RoundCompleted> clusterRounds = runs.get(0);
+    Runs runs = clusterAndLocal(List.of("rounds=2"));
+    List<RunEvent.RoundCompleted> clusterRounds = runs.cluster();
     assertEquals(2, clusterRounds.size());
-    for (int r = 0; r < 2; r++) assertEquals(runs.get(1).get(r).sites(), clusterRounds.get(r).sites(), "round " + (r + 1));
+    for (int r = 0; r < 2; r++) assertEquals(runs.local().get(r).sites(), clusterRounds.get(r).sites(), "round " + (r + 1));
     assertTrue(clusterRounds.get(1).sites().stream().allMatch(l -> l.accuracy() > 0), "every site evaluated");
   }
 
@@ -49,11 +49,51 @@ class ClusterDataStaysHomeTest {
    */
   @Test
   void aScriptedCrashAndRecoverOnAClusterEqualsTheSingleJvmRun() throws Exception {
-    List<List<RunEvent.RoundCompleted>> runs = clusterAndLocal(List.of("rounds=4",
+    Runs runs = clusterAndLocal(List.of("rounds=4",
         "events=[{round=2,site=medical_icu,action=crash},{round=3,site=medical_icu,action=recover}]"));
-    for (int r = 0; r < 4; r++) assertEquals(runs.get(1).get(r).sites(), runs.get(0).get(r).sites(), "round " + (r + 1));
-    assertEquals(SiteStatus.CRASHED, status(runs.get(0).get(1), "medical_icu"));
-    assertEquals(SiteStatus.TRAINED, status(runs.get(0).get(2), "medical_icu"), "recovered, it trains again");
+    for (int r = 0; r < 4; r++) assertEquals(runs.local().get(r).sites(), runs.cluster().get(r).sites(), "round " + (r + 1));
+    assertEquals(SiteStatus.CRASHED, status(runs.cluster().get(1), "medical_icu"));
+    assertEquals(SiteStatus.TRAINED, status(runs.cluster().get(2), "medical_icu"), "recovered, it trains again");
+  }
+
+  /**
+   * An external (held-out) site on a cluster: its node keeps its rows, trains nothing, and scores each round's global
+   * model; the scores equal those the single JVM computes, round by round.
+   */
+  @Test
+  void anExternalSiteIsScoredByItsOwnNodeAsInOneJvm() throws Exception {
+    Runs runs = clusterAndLocal(List.of("rounds=3", "dataset.external-sites=[coronary_care]"));
+    assertEquals(3, runs.clusterExternal().size(), "scores for every round");
+    assertEquals(runs.localExternal(), runs.clusterExternal());
+    ExperimentRunner.ExternalEvaluation first = runs.clusterExternal().get(0).get(0);
+    assertEquals("coronary_care", first.site());
+    assertTrue(first.rows() > 0 && first.accuracy() > 0, first.toString());
+    for (int r = 0; r < 3; r++) {
+      assertEquals(runs.local().get(r).sites(), runs.cluster().get(r).sites(), "round " + (r + 1));
+      assertTrue(runs.cluster().get(r).sites().stream().noneMatch(l -> l.site().equals("coronary_care")),
+          "the external site does not train");
+    }
+  }
+
+  /** Both runs' rounds and external scores. */
+  private record Runs(List<RunEvent.RoundCompleted> cluster, List<RunEvent.RoundCompleted> local,
+      List<List<ExperimentRunner.ExternalEvaluation>> clusterExternal,
+      List<List<ExperimentRunner.ExternalEvaluation>> localExternal) {}
+
+  private static ExperimentRunner.RoundListener collect(List<RunEvent.RoundCompleted> rounds,
+      List<List<ExperimentRunner.ExternalEvaluation>> external) {
+    return new ExperimentRunner.RoundListener() {
+      @Override
+      public void onRound(RunSpec run, RunEvent.RoundCompleted round) {
+        rounds.add(round);
+      }
+
+      @Override
+      public void onExternal(RunSpec run, RunEvent.RoundCompleted round,
+          List<ExperimentRunner.ExternalEvaluation> scores) {
+        external.add(scores);
+      }
+    };
   }
 
   private static SiteStatus status(RunEvent.RoundCompleted round, String site) {
@@ -62,9 +102,9 @@ class ClusterDataStaysHomeTest {
 
   /**
    * physionet2012-icu.conf with {@code extra} settings, on a server and a hospital node in this JVM (the server's
-   * copy pointing at no file), and in one JVM: [cluster rounds, single-JVM rounds].
+   * copy pointing at no file), and in one JVM.
    */
-  private static List<List<RunEvent.RoundCompleted>> clusterAndLocal(List<String> extra) throws Exception {
+  private static Runs clusterAndLocal(List<String> extra) throws Exception {
     assumeTrue(Files.isRegularFile(DATA), "needs ../shared/data (PhysioNet 2012 features)");
     List<String> sets = new ArrayList<>(List.of("model.engine=dense", "model.local-epochs=2",
         "cluster.sites=[" + String.join(",", SITES) + "]", "cluster.join-timeout=60s"));
@@ -82,13 +122,12 @@ class ClusterDataStaysHomeTest {
         serverPort));
     ActorSystem<Void> hospital = ActorSystem.create(Behaviors.empty(), "fedsim", plain(NodeConfig.ROLE_HOSPITAL,
         hospitalPort, serverPort));
-    List<RunEvent.RoundCompleted> clusterRounds = new ArrayList<>();
-    List<RunEvent.RoundCompleted> localRounds = new ArrayList<>();
+    Runs runs = new Runs(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     try {
       hospital.systemActorOf(SiteHost.create("h1", SITES, DATA.toAbsolutePath().toString()), "site-host",
           DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
       try (ExperimentRunner runner = new ExperimentRunner(server, ClusterRunGuardian.launcher("t"))) {
-        runner.run(remote, (spec, round) -> clusterRounds.add(round));
+        runner.run(remote, collect(runs.cluster(), runs.clusterExternal()));
       }
     } finally {
       hospital.terminate();
@@ -97,9 +136,9 @@ class ClusterDataStaysHomeTest {
       server.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     try (ExperimentRunner runner = new ExperimentRunner(1)) {
-      runner.run(local.runs().get(0), (spec, round) -> localRounds.add(round));
+      runner.run(local.runs().get(0), collect(runs.local(), runs.localExternal()));
     }
-    return List.of(clusterRounds, localRounds);
+    return runs;
   }
 
   @Test

@@ -41,7 +41,11 @@ class ClusterWireTest {
               NodeIdentity.Credential.NONE),
           new ClusterProtocol.EndRun("abc-1"),
           new ClusterProtocol.SitesReady("abc-1", "h1", 6,
-              List.of(new ClusterProtocol.SiteInfo("WHITE", 0, 2419, 605, hospital.ref()))),
+              List.of(new ClusterProtocol.SiteInfo("WHITE", 0, 2419, 605, hospital.ref())),
+              List.of(new ClusterProtocol.ExternalInfo("NATIVE", 0, 8))),
+          new ClusterProtocol.EvaluateExternal("abc-1", 3, new ModelWeights(new float[] {1f, -2f}), guardian.ref()),
+          new ClusterProtocol.ExternalScores("abc-1", 3, "h1", List.of(new ClusterProtocol.ExternalScore(0,
+              new org.fedsim.scenario.ExperimentRunner.ExternalEvaluation("NATIVE", 8, 0.75, 0.8, 0.5)))),
           new ClusterProtocol.PrepareFailed("abc-1", "h1", List.of("X"), "site X has no rows"),
           new ServerProtocol.NoUpdate(3, "WHITE", ServerProtocol.Absence.LOST, 0));
       for (Object m : messages) assertEquals(m, serialization.verifySerialization(m, true), m.getClass().getName());
