@@ -57,10 +57,13 @@ public final class ClusterRunGuardian {
 
   private record ExternalTimeout(int round) implements NoSerializationVerificationNeeded {}
 
+  private record RecheckOffers() implements NoSerializationVerificationNeeded {}
+
   private static final Object JOIN_TIMER = "join";
   private static final Object PREPARE_TIMER = "prepare";
   private static final Object REJOIN_TIMER = "rejoin";
   private static final Object EXTERNAL_TIMER = "external";
+  private static final Object RECHECK_TIMER = "recheck";
 
   private static final Duration REJOIN_RETRY = Duration.ofMillis(500);
 
@@ -158,8 +161,9 @@ public final class ClusterRunGuardian {
       return Behaviors.receive(Object.class)
           .onMessage(Receptionist.Listing.class, l -> {
             onListing(l);
-            return missing().isEmpty() ? prepare() : Behaviors.same();
+            return offersComplete();
           })
+          .onMessage(RecheckOffers.class, t -> offersComplete())
           .onMessage(JoinTimeout.class, t -> {
             List<String> missing = missing();
             if (!settings.proceedWithout() || missing.size() == settings.sites().size()) {
@@ -189,20 +193,43 @@ public final class ClusterRunGuardian {
       return cluster.selfMember().status() + " in a cluster of " + members + " member(s)";
     }
 
+    /**
+     * Every site is offered by a node that is Up: prepare them. A listing can come while the offering node is still
+     * joining, and a watch on an actor of a node that is not yet a member is dropped (no crash would ever be seen),
+     * so until the node is Up, look again shortly.
+     */
+    private Behavior<Object> offersComplete() {
+      if (missing().isEmpty()) return prepare();
+      if (offers.values().stream().anyMatch(hosts -> !hosts.isEmpty() && usable(hosts).isEmpty())) {
+        timers.startSingleTimer(RECHECK_TIMER, new RecheckOffers(), REJOIN_RETRY);
+      }
+      return Behaviors.same();
+    }
+
+    /** The sites that no Up node offers. */
     private List<String> missing() {
-      return offers.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+      return offers.entrySet().stream().filter(e -> usable(e.getValue()).isEmpty()).map(Map.Entry::getKey).toList();
+    }
+
+    /** Those of {@code hosts} whose node is an Up, reachable member (see {@link #settled}). */
+    private Set<ActorRef<ClusterProtocol.HostCommand>> usable(Set<ActorRef<ClusterProtocol.HostCommand>> hosts) {
+      Set<ActorRef<ClusterProtocol.HostCommand>> out = new LinkedHashSet<>();
+      for (ActorRef<ClusterProtocol.HostCommand> h : hosts) if (settled(h)) out.add(h);
+      return out;
     }
 
     // ---- 2. each node starts its sites ----
 
     private Behavior<Object> prepare() {
       timers.cancel(JOIN_TIMER);
+      timers.cancel(RECHECK_TIMER);
       Map<ActorRef<ClusterProtocol.HostCommand>, List<String>> bySite = new LinkedHashMap<>();
       for (Map.Entry<String, Set<ActorRef<ClusterProtocol.HostCommand>>> e : offers.entrySet()) {
-        if (e.getValue().isEmpty()) continue;
-        ActorRef<ClusterProtocol.HostCommand> host = first(e.getValue());
-        if (e.getValue().size() > 1) {
-          ctx.getLog().warn("site {} is offered by {} nodes; using {}", e.getKey(), e.getValue().size(), host.path());
+        Set<ActorRef<ClusterProtocol.HostCommand>> up = usable(e.getValue());
+        if (up.isEmpty()) continue;
+        ActorRef<ClusterProtocol.HostCommand> host = first(up);
+        if (up.size() > 1) {
+          ctx.getLog().warn("site {} is offered by {} nodes; using {}", e.getKey(), up.size(), host.path());
         }
         hostOf.put(e.getKey(), host);
         bySite.computeIfAbsent(host, h -> new ArrayList<>()).add(e.getKey());
@@ -488,6 +515,7 @@ public final class ClusterRunGuardian {
      */
     private boolean settled(ActorRef<ClusterProtocol.HostCommand> host) {
       akka.actor.Address address = host.path().address();
+      if (!address.hasGlobalScope()) address = Cluster.get(ctx.getSystem()).selfMember().address(); // this node
       ClusterEvent.CurrentClusterState state = Cluster.get(ctx.getSystem()).state();
       int members = 0;
       boolean up = false;
