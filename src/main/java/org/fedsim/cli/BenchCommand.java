@@ -117,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (timeoutMinutes < 1) throw new IllegalArgumentException("--timeout-minutes must be >= 1");
+    if (out != null) OutputDirectory.check(out, "--out"); // before the benchmark, not after it
     BenchOptions options = new BenchOptions(csv, scenarioDir, benchDir.toAbsolutePath().normalize(), python,
         rounds, repeat, JvmConfig.parse(configs), sweep, !noPeer, threads, Duration.ofMinutes(timeoutMinutes), sets,
         warmupRounds, idleHeap);

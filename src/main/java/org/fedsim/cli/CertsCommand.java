@@ -35,6 +35,7 @@ final class CertsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Path> written;
+    OutputDirectory.check(out, "--out");
     try {
       written = servers == null ? DevCertificates.create(out, nodes) : DevCertificates.create(out, nodes, servers);
     } catch (IllegalArgumentException e) {

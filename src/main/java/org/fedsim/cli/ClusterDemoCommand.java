@@ -84,6 +84,7 @@ final class ClusterDemoCommand implements Callable<Integer> {
     List<String> sites = ClusterRunSettings.of(loaded.runs().get(0)).sites();
     Path work = dir != null ? dir : Path.of("results",
         "cluster-demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    OutputDirectory.check(work, dir != null ? "--dir" : "working directory");
     Path certs = work.resolve("certs");
     if (!noTls && !Files.exists(DevCertificates.keyStore(certs, "server"))) {
       DevCertificates.create(certs, List.of("server", "h1", "h2", "h3"));

@@ -22,7 +22,13 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Report.Written w = Report.write(dir);
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      throw new org.fedsim.scenario.ScenarioException(dir + ": no such directory, so no finished results to report on");
+    }
+    Report.Written w;
+    try (OutputDirectory lock = OutputDirectory.lock(dir, "DIR")) { // not while a run still writes there
+      w = Report.write(dir);
+    }
     System.out.println("fedsim: wrote " + w.html() + " and " + w.figures().size() + " figures in "
         + dir.resolve(Report.FIGURES));
     return 0;

@@ -91,14 +91,58 @@ final class RunCommand implements Callable<Integer> {
     if (resume != null) return resume();
     if (scenario == null) throw new ScenarioException("missing SCENARIO (or --resume DIR): try 'fedsim run --help'");
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(scenario, sets, seed);
-    Path dir = out != null ? out : Path.of("results",
-        loaded.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path dir = out != null ? out : defaultDirectory(loaded.name());
+    OutputDirectory.check(dir, out != null ? "--out" : "output directory");
     if (Files.exists(dir.resolve("metrics.csv")) || Files.exists(dir.resolve("metrics.csv.partial"))) {
-      throw new ScenarioException("output directory " + dir + " already holds results; choose another --out");
+      throw new ScenarioException("output directory " + dir + " already holds results; choose another --out"
+          + (Files.exists(dir.resolve(Checkpoint.FILE)) ? ", or go on with it: fedsim run --resume " + dir : ""));
     }
-    try (ResultsWriter writer = new ResultsWriter(dir)) {
-      return runAll(loaded, dir, writer, null);
+    try (ExperimentRunner runner = newRunner()) {
+      // every run of the sweep against its data before anything is written: bad settings leave no directory behind
+      for (RunSpec run : loaded.runs()) runner.preflight(run);
+      boolean existed = Files.isDirectory(dir);
+      OutputDirectory lock = OutputDirectory.lock(dir, out != null ? "--out" : "output directory");
+      try (ResultsWriter writer = new ResultsWriter(dir)) {
+        return runAll(loaded, dir, writer, null, runner);
+      } catch (RuntimeException e) {
+        if (!Files.exists(dir.resolve(Checkpoint.FILE))) removeUnfinished(dir); // not a round to go on from
+        throw e;
+      } finally {
+        lock.close();
+        if (!existed) deleteIfEmpty(dir);
+      }
     }
+  }
+
+  /** results/NAME-TIMESTAMP, with -2, -3, ... when another run took that name in the same second. */
+  private static Path defaultDirectory(String name) {
+    String base = name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path dir = Path.of("results", base);
+    for (int k = 2; Files.exists(dir); k++) dir = Path.of("results", base + "-" + k);
+    return dir;
+  }
+
+  /** What a run that failed before its first round wrote: nothing worth keeping, nothing to resume. */
+  private static void removeUnfinished(Path dir) {
+    for (String f : List.of("metrics.csv.partial", "resolved.conf")) {
+      try {
+        Files.deleteIfExists(dir.resolve(f));
+      } catch (java.io.IOException ignored) {
+        // best effort: the error that stopped the run is what the user needs to see
+      }
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      if (files.findAny().isEmpty()) Files.delete(dir);
+    } catch (java.io.IOException ignored) {
+      // it holds something, or is gone: either way nothing to do
+    }
+  }
+
+  private ExperimentRunner newRunner() {
+    return runners != null ? runners.get() : new ExperimentRunner(threads);
   }
 
   static final String ACCOUNTANT = "RDP (dp_accounting's 156 orders, exact series), improved conversion";
@@ -123,8 +167,10 @@ final class RunCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
     }
-    try (ResultsWriter writer = ResultsWriter.resume(dir, checkpoint)) {
-      return runAll(loaded, dir, writer, checkpoint);
+    try (OutputDirectory lock = OutputDirectory.lock(dir, "--resume");
+        ExperimentRunner runner = newRunner();
+        ResultsWriter writer = ResultsWriter.resume(dir, checkpoint)) {
+      return runAll(loaded, dir, writer, checkpoint, runner);
     }
   }
 
@@ -144,7 +190,8 @@ final class RunCommand implements Callable<Integer> {
    * finishes; with more than one worker, runs go on side by side and each run's rows are written, in the sweep's
    * order, once it and every run before it have finished (so metrics.csv is the same bytes either way).
    */
-  private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from) {
+  private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from,
+      ExperimentRunner runner) {
     ConsoleReport console = new ConsoleReport(System.out, quiet);
     console.header(loaded, dir);
     String resolved = "# fedsim resolved scenario: every key, defaults and overrides included\n" + loaded.render();
@@ -167,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
         + todo.stream().mapToInt(r -> r.scenario().rounds()).sum();
     Progress progress = new Progress(System.err, Progress.enabled(quiet), todo.size() + (resumed == null ? 0 : 1), total);
     console.perRoundLines(!progress.active());
-    try (ExperimentRunner runner = runners != null ? runners.get() : new ExperimentRunner(threads)) {
+    try {
       Sweep sweep = new Sweep(loaded, writer, console, progress, runner, afterRound);
       if (unsummed != null) sweep.summaryFromCheckpoint(unsummed, from, "");
       if (resumed != null) sweep.runInPlace(resumed, from);

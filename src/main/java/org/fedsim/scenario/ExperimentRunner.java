@@ -210,6 +210,22 @@ public final class ExperimentRunner implements AutoCloseable {
   }
 
   /**
+   * Checks a run against its data before anything is written: the dataset loads and splits (then it is cached for
+   * the run), and the settings agree with its sites ({@link RunGuardian#checkRun}). A runner whose hospitals live on
+   * other nodes holds no data: its checks wait for the nodes.
+   */
+  public void preflight(RunSpec spec) {
+    if (!ownsSystem) return;
+    Scenario s = spec.scenario();
+    Prepared p = prepare(s);
+    try {
+      RunGuardian.checkRun(s, p.splits().stream().map(SiteSplit::site).toList());
+    } catch (ScenarioException e) {
+      throw new ScenarioException("run " + spec.label() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The baselines of a run resumed after its last round (killed before its summary was written): computed as the
    * run would have computed them, from its last global model and last round's site lines. Empty when the scenario
    * asks for none.

@@ -66,9 +66,7 @@ public final class RunGuardian {
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = models(s, inputs, initial);
       List<FlServer.Site> sites = new ArrayList<>();
-      s.events().checkSites(splits.stream().map(SiteSplit::site).toList());
-      s.attacks().checkSites(splits.stream().map(SiteSplit::site).toList());
-      checkEnoughParticipants(s, splits.size());
+      checkRun(s, splits.stream().map(SiteSplit::site).toList());
       TimingModel timing = timing(s);
       Map<String, Double> expected = new HashMap<>();
       Map<String, Integer> index = new HashMap<>();
@@ -168,6 +166,17 @@ public final class RunGuardian {
    * A robust rule that needs more updates than a round can ever have (Krum: 2f + 3) would skip every round: refuse
    * it now, naming its key.
    */
+  /**
+   * What a run's settings must agree with once its sites are known (scripted events and attacks name real sites, the
+   * rule has the updates it needs); a runner checks it before anything is written, and again when the run starts.
+   */
+  public static void checkRun(Scenario s, List<String> sites) {
+    s.events().checkSites(sites);
+    s.attacks().checkSites(sites);
+    checkEnoughParticipants(s, sites.size());
+    strategy(s, sites.size());
+  }
+
   public static void checkEnoughParticipants(Scenario s, int sites) {
     int need = s.strategy().minUpdates();
     int participants = expectedParticipants(s, sites);
