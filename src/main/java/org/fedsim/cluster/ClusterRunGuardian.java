@@ -259,9 +259,7 @@ public final class ClusterRunGuardian {
       Map<String, Integer> trainRows = new LinkedHashMap<>();
       for (ClusterProtocol.SiteInfo site : ready) trainRows.put(site.site(), site.numTrain());
       try {
-        s.events().checkSites(trainRows.keySet());
-        s.attacks().checkSites(List.copyOf(trainRows.keySet()));
-        RunGuardian.checkEnoughParticipants(s, trainRows.size());
+        RunGuardian.checkSites(s, List.copyOf(trainRows.keySet()));
       } catch (RuntimeException e) {
         return fail(e);
       }

@@ -66,9 +66,7 @@ public final class RunGuardian {
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = models(s, inputs, initial);
       List<FlServer.Site> sites = new ArrayList<>();
-      s.events().checkSites(splits.stream().map(SiteSplit::site).toList());
-      s.attacks().checkSites(splits.stream().map(SiteSplit::site).toList());
-      checkEnoughParticipants(s, splits.size());
+      checkSites(s, splits.stream().map(SiteSplit::site).toList());
       TimingModel timing = timing(s);
       Map<String, Double> expected = new HashMap<>();
       Map<String, Integer> index = new HashMap<>();
@@ -162,6 +160,33 @@ public final class RunGuardian {
 
   static int expectedParticipants(Scenario s, int sites) {
     return ParticipantSelector.count(sites, s.fraction(), s.minParticipants());
+  }
+
+  /**
+   * What can only be checked once the run's sites are known: the sites named by events, attacks and timing.sites,
+   * and whether a round can ever have the updates the strategy and the quorum need.
+   */
+  public static void checkSites(Scenario s, List<String> sites) {
+    s.events().checkSites(sites);
+    s.attacks().checkSites(sites);
+    s.timing().checkSites(sites);
+    checkEnoughParticipants(s, sites.size());
+    checkQuorum(s, sites);
+  }
+
+  /**
+   * A quorum larger than the updates a round aggregates (at most the participants it selects) would skip every
+   * round: refuse it now, naming its key.
+   */
+  static void checkQuorum(Scenario s, List<String> sites) {
+    int quorum = s.policy().quorum();
+    int participants = expectedParticipants(s, sites.size());
+    if (quorum > participants) {
+      throw new ScenarioException("key 'round-policy.quorum': quorum = " + quorum + " needs " + quorum
+          + " on-time updates a round, but a round aggregates at most the " + participants + " sites it selects of "
+          + "the " + sites.size() + " sites " + sites + " (selection.fraction, selection.min-participants), so "
+          + "every round would be skipped: expected round-policy.quorum <= " + participants);
+    }
   }
 
   /**
