@@ -16,6 +16,18 @@ public record TimingSettings(ClockSettings clock, SiteProfile defaults, Map<Stri
     origins = Map.copyOf(origins);
   }
 
+  /** Settings are equal when they time runs alike: where a site's override was written ({@code origins}) aside. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TimingSettings t && clock.equals(t.clock) && defaults.equals(t.defaults)
+        && sites.equals(t.sites);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(clock, defaults, sites);
+  }
+
   /** Every site under timing.sites must be a site of the dataset (a misspelt one would silently change nothing). */
   public void checkSites(Collection<String> known) {
     for (String site : new java.util.TreeSet<>(sites.keySet())) {
