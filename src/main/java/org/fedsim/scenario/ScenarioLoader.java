@@ -114,7 +114,8 @@ public final class ScenarioLoader {
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);
     }
-    String name = full.getString("name").isBlank() ? defaultName : full.getString("name");
+    String written = new ConfigReader(full).string("name");
+    String name = written.isBlank() ? defaultName : written;
     full = full.withValue("name", ConfigValueFactory.fromAnyRef(name));
     full = absoluteCsvPath(full);
     List<RunSpec> runs = expand(full);
@@ -156,7 +157,8 @@ public final class ScenarioLoader {
     Config base = full.withoutPath(SWEEP);
     List<RunSpec> runs = new ArrayList<>();
     if (axes.isEmpty()) {
-      runs.add(new RunSpec("seed=" + base.getLong("seed"), toScenario(base), concise(base)));
+      Scenario scenario = toScenario(base); // validates the seed before the label shows it
+      runs.add(new RunSpec("seed=" + scenario.seed(), scenario, concise(base)));
       return runs;
     }
     List<String> keys = new ArrayList<>(axes.keySet());

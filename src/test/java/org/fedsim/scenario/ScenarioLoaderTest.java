@@ -673,6 +673,13 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void aSeedOrANameOfTheWrongTypeIsAScenarioErrorNotACrash() throws IOException {
+    Path f = write("types.conf", "rounds = 2\n");
+    assertMentions(loadFails(f, "seed=abc"), "--set seed=abc", "'seed'", "expected an integer");
+    assertMentions(loadFails(f, "name=[1]"), "--set name=[1]", "'name'", "expected a string");
+  }
+
+  @Test
   void anIntegerWrittenWithAZeroFractionIsThatInteger() throws IOException {
     Path f = write("whole.conf", "rounds = 3.0\nseed = 7.0\n");
     Scenario s = only(load(f));
