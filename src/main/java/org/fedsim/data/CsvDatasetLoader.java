@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>features: decimal numbers; an empty cell, {@code NA} or {@code NaN} is a missing value, handled per
  *       {@link MissingValues} (dropped rows are counted per site);
  *   <li>label: {@code 0}, {@code 1}, {@code 0.0} or {@code 1.0};
- *   <li>site: any non-empty string. Sites keep their order of first appearance; a site whose every row was
- *       dropped is left out of {@link Dataset#sites()} but keeps its count in {@link Dataset#droppedRows()}.
+ *   <li>site: any non-empty string but {@code ALL} (the name of metrics.csv's aggregate rows). Sites keep their
+ *       order of first appearance; a site whose every row was dropped is left out of {@link Dataset#sites()} but
+ *       keeps its count in {@link Dataset#droppedRows()}.
  * </ul>
  * Every error is a {@link DataException} whose message starts with {@code FILE:LINE:} (the physical, 1-based line
  * where the record starts; the header is line 1) and names the column. Blank lines are skipped.
@@ -52,6 +53,9 @@ public final class CsvDatasetLoader {
       .setAllowMissingColumnNames(true)
       .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_EMPTY)
       .get();
+
+  /** The site name of metrics.csv's aggregate rows ({@code ResultsWriter.ALL}): no hospital may take it. */
+  public static final String RESERVED_SITE = "ALL";
 
   private CsvDatasetLoader() {}
 
@@ -98,6 +102,10 @@ public final class CsvDatasetLoader {
     }
     String site = record.get(columns.site());
     if (site.isEmpty()) throw new DataException(where + s.site() + "': empty site name");
+    if (site.equals(RESERVED_SITE)) {
+      throw new DataException(where + s.site() + "': site name '" + RESERVED_SITE + "' is reserved (metrics.csv's "
+          + "rows for all sites together are named " + RESERVED_SITE + "): rename this site in the CSV");
+    }
     int label = label(record.get(columns.label()), s.label(), where);
     float[] x = new float[columns.features().length];
     String missingColumn = null;

@@ -3,6 +3,7 @@ package org.fedsim.scenario;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +34,7 @@ final class ConfigReader {
   }
 
   static String describe(ConfigOrigin origin) {
-    String resource = origin.resource() != null ? origin.resource()
-        : origin.url() != null ? origin.url().toString() : "";
-    if (resource.endsWith("reference.conf")) return "reference.conf (default)";
+    if (isReference(origin)) return "reference.conf (default)";
     if (origin.filename() != null) {
       return origin.filename() + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "");
     }
@@ -43,7 +42,8 @@ final class ConfigReader {
   }
 
   ScenarioException error(String path, String expected) {
-    String got = config.hasPathOrNull(path) ? " got " + config.getValue(path).render() : "";
+    String got = config.hasPathOrNull(path) ? " got " + config.getValue(path).render(ConfigRenderOptions.defaults()
+        .setOriginComments(false).setComments(false).setFormatted(false).setJson(false)) : "";
     return new ScenarioException(where(path) + ": key '" + path + "': expected " + expected + "," + got);
   }
 
@@ -66,13 +66,26 @@ final class ConfigReader {
   }
 
   long longValue(String path) {
-    return read(path, () -> config.getLong(path), "an integer");
+    String expected = "an integer";
+    checkIntegral(path, read(path, () -> config.getNumber(path), expected), expected);
+    return read(path, () -> config.getLong(path), expected);
   }
 
   int intAtLeast(String path, int min) {
-    int v = read(path, () -> config.getInt(path), "an integer >= " + min);
-    if (v < min) throw error(path, "an integer >= " + min);
+    String expected = "an integer >= " + min;
+    checkIntegral(path, read(path, () -> config.getNumber(path), expected), expected);
+    int v = read(path, () -> config.getInt(path), expected);
+    if (v < min) throw error(path, expected);
     return v;
+  }
+
+  /** HOCON's getInt/getLong truncate 2.5 to 2: an integer key must refuse a number with a fraction instead. */
+  private void checkIntegral(String path, Number n, String expected) {
+    if (!isIntegral(n)) throw error(path, expected);
+  }
+
+  private static boolean isIntegral(Number n) {
+    return !(n instanceof Double || n instanceof Float) || n.doubleValue() == Math.rint(n.doubleValue());
   }
 
   double doubleIn(String path, double lo, boolean loInclusive, double hi, boolean hiInclusive) {
@@ -90,8 +103,10 @@ final class ConfigReader {
   }
 
   List<Integer> intList(String path, int min) {
-    List<Integer> v = read(path, () -> config.getIntList(path), "a list of integers");
-    for (int x : v) if (x < min) throw error(path, "a list of integers >= " + min);
+    String expected = "a list of integers >= " + min;
+    for (Number n : read(path, () -> config.getNumberList(path), expected)) checkIntegral(path, n, expected);
+    List<Integer> v = read(path, () -> config.getIntList(path), expected);
+    for (int x : v) if (x < min) throw error(path, expected);
     return v;
   }
 
@@ -106,6 +121,17 @@ final class ConfigReader {
       if (key(e).equals(raw.trim().toLowerCase(Locale.ROOT))) return e;
     }
     throw error(path, "one of " + allowed);
+  }
+
+  /** Whether the value at {@code path} is reference.conf's default, i.e. the scenario and --set did not write it. */
+  boolean isDefault(String path) {
+    return !config.hasPathOrNull(path) || isReference(config.getValue(path).origin());
+  }
+
+  private static boolean isReference(ConfigOrigin origin) {
+    String resource = origin.resource() != null ? origin.resource()
+        : origin.url() != null ? origin.url().toString() : "";
+    return resource.endsWith("reference.conf");
   }
 
   boolean isString(String path) {

@@ -163,6 +163,33 @@ public final class RunGuardian {
   }
 
   /**
+   * What can only be checked once the run's sites are known: the sites named by events, attacks and timing.sites,
+   * and whether a round can ever have the updates the strategy and the quorum need.
+   */
+  public static void checkSites(Scenario s, List<String> sites) {
+    s.events().checkSites(sites);
+    s.attacks().checkSites(sites);
+    s.timing().checkSites(sites);
+    checkEnoughParticipants(s, sites.size());
+    checkQuorum(s, sites);
+  }
+
+  /**
+   * A quorum larger than the updates a round aggregates (at most the participants it selects) would skip every
+   * round: refuse it now, naming its key.
+   */
+  static void checkQuorum(Scenario s, List<String> sites) {
+    int quorum = s.policy().quorum();
+    int participants = expectedParticipants(s, sites.size());
+    if (quorum > participants) {
+      throw new ScenarioException("key 'round-policy.quorum': quorum = " + quorum + " needs " + quorum
+          + " on-time updates a round, but a round aggregates at most the " + participants + " sites it selects of "
+          + "the " + sites.size() + " sites " + sites + " (selection.fraction, selection.min-participants), so "
+          + "every round would be skipped: expected round-policy.quorum <= " + participants);
+    }
+  }
+
+  /**
    * A robust rule that needs more updates than a round can ever have (Krum: 2f + 3) would skip every round: refuse
    * it now, naming its key.
    */
@@ -171,9 +198,7 @@ public final class RunGuardian {
    * rule has the updates it needs); a runner checks it before anything is written, and again when the run starts.
    */
   public static void checkRun(Scenario s, List<String> sites) {
-    s.events().checkSites(sites);
-    s.attacks().checkSites(sites);
-    checkEnoughParticipants(s, sites.size());
+    checkSites(s, sites);
     strategy(s, sites.size());
   }
 

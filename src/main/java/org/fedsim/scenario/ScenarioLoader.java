@@ -3,6 +3,8 @@ package org.fedsim.scenario;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
@@ -61,12 +63,40 @@ public final class ScenarioLoader {
     if (!Files.isRegularFile(file)) throw new ScenarioException("scenario file not found: " + file);
     Config user;
     try {
-      user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      user = ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new StrictIncluder(new java.util.ArrayDeque<>(), null)));
     } catch (ConfigException e) {
       throw new ScenarioException("cannot parse scenario " + file + ": " + e.getMessage(), e);
+    } catch (ScenarioException e) {
+      throw new ScenarioException("scenario " + file + ": " + e.getMessage(), e);
     }
     String defaultName = file.getFileName().toString().replaceFirst("\\.conf$", "");
     return fromConfig(user, sets, seedOverride, defaultName);
+  }
+
+  /**
+   * HOCON's includer, except that {@code include "x.conf"} of a missing file is an error (HOCON skips it, and the
+   * scenario would silently run on defaults). {@code chain}: the includes being parsed, innermost first.
+   */
+  private record StrictIncluder(java.util.Deque<String> chain, ConfigIncluder fallback) implements ConfigIncluder {
+    @Override
+    public ConfigIncluder withFallback(ConfigIncluder next) {
+      return new StrictIncluder(chain, fallback == null ? next : fallback.withFallback(next));
+    }
+
+    @Override
+    public ConfigObject include(ConfigIncludeContext context, String what) {
+      String in = chain.isEmpty() ? "" : " in \"" + chain.peek() + "\"";
+      chain.push(what);
+      try {
+        return fallback.include(context.setParseOptions(context.parseOptions().setAllowMissing(false)), what);
+      } catch (ConfigException.IO e) { // HOCON's own message names the classpath, its last place to look
+        throw new ScenarioException("include \"" + what + "\"" + in + ": file not found (an include is relative to "
+            + "the directory of the file that includes it)", e);
+      } finally {
+        chain.pop();
+      }
+    }
   }
 
   /** The same from an already parsed config (tests, resolved.conf). */
@@ -84,7 +114,8 @@ public final class ScenarioLoader {
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);
     }
-    String name = full.getString("name").isBlank() ? defaultName : full.getString("name");
+    String written = new ConfigReader(full).string("name");
+    String name = written.isBlank() ? defaultName : written;
     full = full.withValue("name", ConfigValueFactory.fromAnyRef(name));
     full = absoluteCsvPath(full);
     List<RunSpec> runs = expand(full);
@@ -126,7 +157,8 @@ public final class ScenarioLoader {
     Config base = full.withoutPath(SWEEP);
     List<RunSpec> runs = new ArrayList<>();
     if (axes.isEmpty()) {
-      runs.add(new RunSpec("seed=" + base.getLong("seed"), toScenario(base), concise(base)));
+      Scenario scenario = toScenario(base); // validates the seed before the label shows it
+      runs.add(new RunSpec("seed=" + scenario.seed(), scenario, concise(base)));
       return runs;
     }
     List<String> keys = new ArrayList<>(axes.keySet());
@@ -317,8 +349,12 @@ public final class ScenarioLoader {
         r.doubleIn("timing.time-scale", 0, false, 1e6, true));
     SiteProfile defaults = profile(r, null);
     Map<String, SiteProfile> sites = new TreeMap<>();
-    for (String site : r.config().getObject("timing.sites").keySet()) sites.put(site, profile(r, site));
-    return new TimingSettings(clock, defaults, sites);
+    Map<String, String> origins = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : r.config().getObject("timing.sites").entrySet()) {
+      sites.put(e.getKey(), profile(r, e.getKey()));
+      origins.put(e.getKey(), ConfigReader.describe(e.getValue().origin()));
+    }
+    return new TimingSettings(clock, defaults, sites, origins);
   }
 
   /** A site's profile: its own keys under timing.sites.NAME, the rest from timing.profile (site null: defaults). */
@@ -499,8 +535,26 @@ public final class ScenarioLoader {
     }
     List<String> features = r.stringList("dataset.csv.features");
     if (features.isEmpty()) throw r.error("dataset.csv.features", "a non-empty list of feature column names");
+    String label = r.string("dataset.csv.label");
+    String site = r.string("dataset.csv.site");
+    String key = "dataset.csv.features";
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String feature : features) {
+      if (!seen.add(feature)) {
+        throw new ScenarioException(r.where(key) + ": key '" + key + "': expected distinct column names, got '"
+            + feature + "' twice in " + features);
+      }
+      if (feature.equals(label) || feature.equals(site)) {
+        String role = feature.equals(label) ? "label" : "site";
+        throw new ScenarioException(r.where(key) + ": key '" + key + "': '" + feature + "' is the " + role
+            + " column (dataset.csv." + role + ", " + r.where("dataset.csv." + role) + "), not a feature: "
+            + (role.equals("label") ? "the model would be given the answer it is asked to predict"
+                : "the model would be given the hospital's name") + ". Expected feature columns other than "
+            + "dataset.csv.label and dataset.csv.site");
+      }
+    }
     return new DatasetSpec.Csv(new CsvDatasetSettings(
-        r.path("dataset.csv.path"), features, r.string("dataset.csv.label"), r.string("dataset.csv.site"),
+        r.path("dataset.csv.path"), features, label, site,
         r.enumValue("dataset.csv.missing", MissingValues.class)));
   }
 
@@ -541,7 +595,20 @@ public final class ScenarioLoader {
       throw new ScenarioException(r.where("privacy.epsilon") + ": key 'privacy.epsilon' (a per-round budget) has no "
           + "effect while privacy.mode = " + ConfigReader.key(mode) + ": set privacy.mode = local (or epsilon = none)");
     }
-    if (mode == PrivacySettings.Mode.NONE) return PrivacySettings.none();
+    if (mode == PrivacySettings.Mode.LOCAL && r.isDefault("privacy.epsilon")) {
+      // epsilon = none (local mode off) is a deliberate value, e.g. a sweep's non-private point, only when written
+      throw new ScenarioException(r.where("privacy.mode") + ": key 'privacy.epsilon' is required with privacy.mode "
+          + "= local: expected a per-round epsilon > 0 (e.g. privacy.epsilon = 1), or privacy.epsilon = none written "
+          + "out to run the local mechanism switched off; without it the run would have no privacy");
+    }
+    if (mode == PrivacySettings.Mode.NONE) {
+      if (!Double.isNaN(targetEpsilon(r))) {
+        throw new ScenarioException(r.where("privacy.target-epsilon") + ": key 'privacy.target-epsilon' has no effect "
+            + "while privacy.mode = none (nothing spends epsilon): set privacy.mode = local, central or dp-sgd (or "
+            + "target-epsilon = none)");
+      }
+      return PrivacySettings.none();
+    }
     double delta = r.doubleIn("privacy.delta", 0, false, 1, false);
     double clip = r.doubleIn("privacy.clipping-norm", 0, false, Double.MAX_VALUE, true);
     double sensitivity = r.isString("privacy.sensitivity")

@@ -69,6 +69,14 @@ class CsvDatasetLoaderTest {
   }
 
   @Test
+  void aSiteNamedAllIsRefusedAtItsFirstRowBecauseMetricsCsvNamesTheAggregateRowsAll() throws IOException {
+    Path f = write("all.csv", "hospital,hr,glucose,died\na,80,100,0\nALL,81,101,1\nALL,82,102,0\n");
+    DataException e = loadFails(f, MissingValues.FAIL);
+    assertMentions(e, "all.csv:3:", "column 'hospital'", "'ALL' is reserved", "metrics.csv");
+    assertEquals(org.fedsim.metrics.ResultsWriter.ALL, CsvDatasetLoader.RESERVED_SITE);
+  }
+
+  @Test
   void nonNumericFeatureNamesFileLineAndColumn() throws IOException {
     Path f = write("bad.csv", "hospital,hr,glucose,died\na,80,100,0\na,81,101,1\na,82,abc,0\n");
     DataException e = loadFails(f, MissingValues.DROP);

@@ -138,7 +138,7 @@ class ScenarioLoaderTest {
       """)
   void badValueNamesKeyFileLineAndWhatWasExpected(String line, String key, String expected) throws IOException {
     // line 1 is a comment, line 2 switches local DP on (so the privacy keys are read), the bad value is on line 3
-    Path f = write("bad.conf", "# a scenario with one bad value\nprivacy.mode = local\n" + line + "\n");
+    Path f = write("bad.conf", "# a scenario with one bad value\nprivacy { mode = local, epsilon = 1 }\n" + line + "\n");
     ScenarioException e = loadFails(f);
     assertMentions(e, "bad.conf:3", "'" + key + "'", expected);
   }
@@ -146,7 +146,7 @@ class ScenarioLoaderTest {
   @Test
   void badValueInsideASweepNamesTheSweepLine() throws IOException {
     Path f = write("badsweep.conf", """
-        privacy.mode = local
+        privacy { mode = local, epsilon = 1 }
         sweep {
           rounds = [5, 0]
         }
@@ -622,5 +622,125 @@ class ScenarioLoaderTest {
   void aBadDeadlineSaysWhatIsAccepted() throws IOException {
     Path f = write("baddeadline.conf", "round-policy.deadline = soonish\n");
     assertMentions(loadFails(f), "baddeadline.conf:1", "round-policy.deadline", "p80");
+  }
+
+  // ---- validation gaps found by QA ----
+
+  @Test
+  void localPrivacyWithoutAnEpsilonIsRefusedInsteadOfRunningWithoutPrivacy() throws IOException {
+    Path f = write("local.conf", "rounds = 2\nprivacy.mode = local\n");
+    assertMentions(loadFails(f), "local.conf:2", "'privacy.epsilon' is required with privacy.mode = local");
+    Path plain = write("plain.conf", "rounds = 2\n");
+    assertMentions(loadFails(plain, "privacy.mode=local"), "--set privacy.mode=local", "privacy.epsilon");
+    // a sweep over the mode reaches local without an epsilon too
+    Path modes = write("modes.conf", "sweep { privacy.mode = [none, local] }\n");
+    assertMentions(loadFails(modes), "privacy.epsilon", "required");
+  }
+
+  @Test
+  void anEpsilonOfNoneWrittenOutStillSwitchesLocalPrivacyOff() throws IOException {
+    Path f = write("off.conf", "privacy { mode = local, epsilon = none }\n");
+    assertFalse(only(load(f)).privacy().enabled());
+    Path sweep = write("offsweep.conf", "privacy.mode = local\nsweep { privacy.epsilon = [1, none] }\n");
+    List<RunSpec> runs = load(sweep).runs();
+    assertTrue(runs.get(0).scenario().privacy().local());
+    assertFalse(runs.get(1).scenario().privacy().enabled());
+  }
+
+  @Test
+  void aTargetEpsilonWithoutAPrivacyModeIsRefused() throws IOException {
+    Path f = write("target.conf", "rounds = 2\nprivacy.target-epsilon = 3\n");
+    assertMentions(loadFails(f), "target.conf:2", "privacy.target-epsilon", "privacy.mode = none");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      rounds = 2.5                         | rounds                    | 2.5
+      seed = 1.5                           | seed                      | 1.5
+      dataset.seed = 0.5                   | dataset.seed              | 0.5
+      model.batch-size = 32.5              | model.batch-size          | 32.5
+      model.local-epochs = 0.5             | model.local-epochs        | 0.5
+      model.hidden-layers = [8, 4.5]       | model.hidden-layers       | 4.5
+      dataset.partition.clients = 8.5      | dataset.partition.clients | 8.5
+      selection.min-participants = "2.5"   | selection.min-participants | 2.5
+      round-policy.quorum = 1.5            | round-policy.quorum       | 1.5
+      """)
+  void anIntegerKeyRefusesANumberWithAFractionInsteadOfTruncatingIt(String line, String key, String got)
+      throws IOException {
+    Path f = write("frac.conf", "# integers only\n" + line + "\n");
+    // "expected an integer >= 1, got 2.5" (a list: "expected a list of integers >= 1, got [8,4.5]")
+    assertMentions(loadFails(f), "frac.conf:2", "'" + key + "'", "integer", ", got ", got);
+  }
+
+  @Test
+  void aSeedOrANameOfTheWrongTypeIsAScenarioErrorNotACrash() throws IOException {
+    Path f = write("types.conf", "rounds = 2\n");
+    assertMentions(loadFails(f, "seed=abc"), "--set seed=abc", "'seed'", "expected an integer");
+    assertMentions(loadFails(f, "name=[1]"), "--set name=[1]", "'name'", "expected a string");
+  }
+
+  @Test
+  void anIntegerWrittenWithAZeroFractionIsThatInteger() throws IOException {
+    Path f = write("whole.conf", "rounds = 3.0\nseed = 7.0\n");
+    Scenario s = only(load(f));
+    assertEquals(3, s.rounds());
+    assertEquals(7, s.seed());
+  }
+
+  @Test
+  void aFractionalEventRoundIsRefusedNamingTheEvent() throws IOException {
+    Path f = write("event.conf", "events = [\n  { round = 1.5, site = WHITE, action = crash }\n]\n");
+    assertMentions(loadFails(f), "'round'", "expected an integer", "got 1.5");
+  }
+
+  @Test
+  void aMisspeltTimingSiteIsRefusedOnceTheSitesAreKnown() throws IOException {
+    Path f = write("timing.conf", "rounds = 2\ntiming.sites.BLAKC.slowdown = 5\n");
+    Scenario s = only(load(f));
+    ScenarioException e = assertThrows(ScenarioException.class,
+        () -> RunGuardian.checkSites(s, List.of("WHITE", "BLACK", "ASIAN")));
+    assertMentions(e, "timing.conf:2", "timing.sites.BLAKC", "not a site of the dataset", "did you mean 'BLACK'",
+        "[WHITE, BLACK, ASIAN]");
+    Path good = write("timing-ok.conf", "timing.sites.BLACK.slowdown = 5\n");
+    RunGuardian.checkSites(only(load(good)), List.of("WHITE", "BLACK", "ASIAN"));
+    assertRoundTrips(load(good)); // where an override was written is not part of the settings
+  }
+
+  @Test
+  void aQuorumNoRoundCanMeetIsRefusedAtRunStartNamingTheKeyTheSitesAndTheNumber() throws IOException {
+    List<String> sites = List.of("A", "B", "C", "D", "E", "F", "G");
+    Path f = write("quorum.conf", "round-policy.quorum = 10\n");
+    ScenarioException e = assertThrows(ScenarioException.class, () -> RunGuardian.checkSites(only(load(f)), sites));
+    assertMentions(e, "round-policy.quorum", "quorum = 10", "of the 7 sites [A, B, C, D, E, F, G]", "<= 7");
+    // a round selects ceil(0.5 * 7) = 4: quorum 5 can never be met, quorum 4 can
+    Path half = write("half.conf", "selection.fraction = 0.5\nround-policy.quorum = 5\n");
+    assertMentions(assertThrows(ScenarioException.class, () -> RunGuardian.checkSites(only(load(half)), sites)),
+        "round-policy.quorum <= 4");
+    RunGuardian.checkSites(only(load(half, "round-policy.quorum=4")), sites);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      [hr, died]      | 'died' is the label column
+      [hr, hospital]  | 'hospital' is the site column
+      [hr, glucose, hr] | 'hr' twice
+      """)
+  void theLabelTheSiteOrARepeatedColumnIsNotAFeature(String features, String expected) throws IOException {
+    Path f = write("feat.conf", "dataset { type = csv, csv { path = \"x.csv\", label = died, site = hospital\n"
+        + "features = " + features + " } }\n");
+    assertMentions(loadFails(f), "feat.conf:2", "'dataset.csv.features'", expected);
+  }
+
+  @Test
+  void aMissingIncludeIsAnErrorNamingTheScenarioAndTheInclude() throws IOException {
+    Path f = write("inc.conf", "include \"nope.conf\"\nrounds = 3\n");
+    ScenarioException e = loadFails(f);
+    assertMentions(e, "inc.conf", "include \"nope.conf\"", "file not found");
+    assertFalse(e.getMessage().contains("classpath"), e.getMessage());
+    Path outer = write("outer.conf", "include \"inc.conf\"\n");
+    assertMentions(loadFails(outer), "outer.conf", "include \"nope.conf\" in \"inc.conf\"");
+    write("base.conf", "rounds = 4\n");
+    Path ok = write("ok.conf", "include \"base.conf\"\nseed = 2\n");
+    assertEquals(4, only(load(ok)).rounds());
   }
 }
