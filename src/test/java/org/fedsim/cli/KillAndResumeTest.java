@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run killed with SIGKILL in a real child JVM, then resumed, ends with the same metrics.csv, byte for byte, as an
- * uninterrupted run (virtual clock).
+ * uninterrupted run (virtual clock); while the child runs, its directory is locked against a resume.
  */
 class KillAndResumeTest {
   static final String[] SCENARIO = {"scenarios/stragglers.conf", "--set", "rounds=8", "-q"};
@@ -60,6 +60,11 @@ class KillAndResumeTest {
         }
       }
       assertTrue(child.isAlive(), "the child finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
+      // a resume while the run still goes would write into its files: the directory is locked by the child JVM
+      StringWriter busy = new StringWriter();
+      assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+          .setErr(new PrintWriter(busy)).execute("run", "--resume", killed.toString()));
+      assertTrue(busy.toString().contains("is in use by another fedsim (pid " + child.pid() + ")"), busy::toString);
       child.destroyForcibly(); // SIGKILL
       child.waitFor(30, TimeUnit.SECONDS);
     } finally {
