@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,19 @@ public record Results(Path dir, String scenario, String resolvedConf, List<Row> 
     try {
       String metricsText = Files.readString(metrics, StandardCharsets.UTF_8);
       List<Row> rows = new ArrayList<>();
+      Map<List<Object>, Long> seen = new HashMap<>(); // (run, round, site) -> its line
       for (CSVRecord r : parse(metricsText, metrics)) {
         line[0] = r.getRecordNumber() + 1;
+        if (!r.isConsistent()) {
+          throw new ReportException("cannot read " + metrics + ":" + line[0] + ": expected " + r.getParser()
+              .getHeaderNames().size() + " columns, got " + r.size() + " (the file is cut short or damaged)");
+        }
+        Long first = seen.putIfAbsent(List.of(r.get("run"), r.get("round"), r.get("site")), line[0]);
+        if (first != null) {
+          throw new ReportException("cannot read " + metrics + ":" + line[0] + ": run " + r.get("run") + ", round "
+              + r.get("round") + ", site " + r.get("site") + " again (first at line " + first + "): the file is "
+              + "damaged (were two fedsim writing into " + dir + "?)");
+        }
         rows.add(new Row(r.get("run"), Integer.parseInt(r.get("round")), r.get("site"), !r.get("participated")
             .equals("0"), Integer.parseInt(r.get("n_train")), Integer.parseInt(r.get("n_val")), num(r.get("accuracy")),
             num(r.get("auc")), num(r.get("loss")), num(r.get("epsilon")), r.get("status"), !r.get("selected")
@@ -61,6 +73,7 @@ public record Results(Path dir, String scenario, String resolvedConf, List<Row> 
       line[0] = 0;
       reading = summary;
       JsonNode json = new ObjectMapper().readTree(summary.toFile());
+      checkRounds(metrics, rows, json);
       Path conf = dir.resolve("resolved.conf");
       String resolved = Files.isRegularFile(conf) ? Files.readString(conf, StandardCharsets.UTF_8) : "";
       List<BaselineRow> baselines = new ArrayList<>();
@@ -80,6 +93,33 @@ public record Results(Path dir, String scenario, String resolvedConf, List<Row> 
       String where = line[0] > 0 ? reading + ":" + line[0] : reading.toString();
       String what = e instanceof NumberFormatException ? "not a number (" + e.getMessage() + ")" : e.getMessage();
       throw new ReportException("cannot read " + where + ": " + what, e);
+    }
+  }
+
+  /**
+   * Each run's rounds in metrics.csv are 1, 2, ... with none missing, as many as summary.json says it ran: a damaged
+   * file is refused, not drawn.
+   */
+  private static void checkRounds(Path metrics, List<Row> rows, JsonNode summary) {
+    Map<String, java.util.TreeSet<Integer>> rounds = new java.util.LinkedHashMap<>();
+    for (Row r : rows) rounds.computeIfAbsent(r.run(), k -> new java.util.TreeSet<>()).add(r.round());
+    Map<String, Integer> summarised = new HashMap<>();
+    for (JsonNode run : summary.path("runs")) summarised.put(run.path("run").asText(), run.path("rounds").asInt(-1));
+    for (Map.Entry<String, java.util.TreeSet<Integer>> e : rounds.entrySet()) {
+      int expected = 1;
+      for (int round : e.getValue()) {
+        if (round != expected) {
+          throw new ReportException("cannot read " + metrics + ": run " + e.getKey() + " has no rows for round "
+              + (expected == round - 1 ? "" + expected : expected + "-" + (round - 1))
+              + " (the file is damaged)");
+        }
+        expected++;
+      }
+      Integer said = summarised.get(e.getKey());
+      if (said != null && said >= 0 && said != e.getValue().size()) {
+        throw new ReportException("cannot read " + metrics + ": run " + e.getKey() + " has " + e.getValue().size()
+            + " rounds, summary.json says " + said + " (the results files do not belong together)");
+      }
     }
   }
 

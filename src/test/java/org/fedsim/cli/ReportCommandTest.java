@@ -129,6 +129,40 @@ class ReportCommandTest {
     assertTrue(err.toString().contains("cannot read " + bad.resolve("summary.json") + ": "), err::toString);
   }
 
+  /** What two processes writing one metrics.csv leave (rows cut short, rounds twice or missing) is refused, not drawn. */
+  @Test
+  void aMetricsFileWithCutRowsRepeatedOrMissingRoundsIsRefused() throws IOException {
+    Path bad = tmp.resolve("damaged");
+    Files.createDirectories(bad);
+    for (String f : List.of("metrics.csv", "summary.json", "resolved.conf")) Files.copy(results.resolve(f), bad.resolve(f));
+    List<String> lines = Files.readAllLines(results.resolve("metrics.csv"));
+    String metrics = bad.resolve("metrics.csv").toString();
+
+    List<String> cut = new ArrayList<>(lines);
+    cut.set(5, cut.get(5).substring(0, cut.get(5).lastIndexOf(',')));
+    Files.write(bad.resolve("metrics.csv"), cut);
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, execute(err, "report", bad.toString()));
+    assertTrue(err.toString().contains(metrics + ":6: expected " + lines.get(0).split(",").length + " columns, got "),
+        err::toString);
+
+    List<String> twice = new ArrayList<>(lines);
+    twice.add(lines.get(3));
+    Files.write(bad.resolve("metrics.csv"), twice);
+    err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, execute(err, "report", bad.toString()));
+    assertTrue(err.toString().contains(metrics + ":" + twice.size() + ": run ") && err.toString().contains(
+        "again (first at line 4)"), err::toString);
+
+    String runField = lines.get(1).substring(0, lines.get(1).indexOf(",1,")); // the first run (quoted: commas)
+    String run = runField.replace("\"", "");
+    List<String> gap = lines.stream().filter(l -> !l.startsWith(runField + ",2,")).toList(); // drop its round 2
+    Files.write(bad.resolve("metrics.csv"), gap);
+    err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, execute(err, "report", bad.toString()));
+    assertTrue(err.toString().contains("run " + run + " has no rows for round 2 (the file is damaged)"), err::toString);
+  }
+
   // ---- in a browser ----
 
   /** Chromium's path; installs Debian's package when missing and we are root (as .ci/run does). */
