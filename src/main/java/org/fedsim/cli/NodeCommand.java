@@ -114,6 +114,9 @@ final class NodeCommand implements Callable<Integer> {
     if (server && scenario == null && resume == null) {
       throw new ScenarioException("the server node needs --scenario FILE (or --resume DIR)");
     }
+    if (data != null && !java.nio.file.Files.isRegularFile(data)) {
+      throw new ScenarioException("--data " + data + ": no such file (this node's copy of the dataset's CSV)");
+    }
     Config base = NodeConfig.load(config);
     if (hostname != null) base = NodeConfig.with(base, "hostname", hostname);
     if (port != null) base = NodeConfig.with(base, "port", port);

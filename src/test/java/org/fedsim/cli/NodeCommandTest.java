@@ -28,6 +28,8 @@ class NodeCommandTest extends InProcessCli {
   void missingCertificatesAndBadSeedNodesAreNamed(@TempDir Path tmp) {
     refused("this node's keystore (fedsim.node.tls.name = h1) not found: " + tmp.resolve("h1.p12"),
         "node", "--role", "hospital", "--sites", "A", "--name", "h1", "--certs", tmp.toString());
+    refused("--data " + tmp.resolve("nope.csv") + ": no such file", "node", "--role", "hospital", "--sites", "A",
+        "--no-tls", "--data", tmp.resolve("nope.csv").toString());
     refused("fedsim.node.seed-nodes: expected host:port, got 'localhost'",
         "node", "--role", "hospital", "--sites", "A", "--seed-nodes", "localhost", "--no-tls");
   }
