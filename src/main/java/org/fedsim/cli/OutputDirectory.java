@@ -23,10 +23,20 @@ final class OutputDirectory implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 
+  /** Says how to go on when the JVM ends (Ctrl-C, SIGTERM) while the directory is held and a round is saved. */
+  private final Thread resumeHint;
+
   private OutputDirectory(Path lockFile, FileChannel channel, FileLock lock) {
     this.lockFile = lockFile;
     this.channel = channel;
     this.lock = lock;
+    Path dir = lockFile.getParent();
+    this.resumeHint = new Thread(() -> {
+      if (Files.exists(dir.resolve(org.fedsim.metrics.Checkpoint.FILE))) {
+        System.err.println("\nfedsim: stopped; go on from the last finished round with: fedsim run --resume " + dir);
+      }
+    }, "fedsim-resume-hint");
+    Runtime.getRuntime().addShutdownHook(resumeHint);
   }
 
   /** Fails unless {@code dir} is a directory or can be made one ({@code flag}: how the user named it). */
@@ -79,6 +89,11 @@ final class OutputDirectory implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(resumeHint);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs (or ran) and says how to go on
+    }
     try {
       Files.deleteIfExists(lockFile);
       lock.release();
