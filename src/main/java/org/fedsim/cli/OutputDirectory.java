@@ -14,7 +14,8 @@ import org.fedsim.scenario.ScenarioException;
  * An output directory a command writes into: made if missing (a path that is a file, or cannot be made, is bad
  * input, said before any work), and locked while the command writes, so that a second fedsim (a {@code --resume} of
  * a run still going, a {@code report} of it) is refused instead of writing into the same files. The lock is an OS
- * file lock on {@value #LOCK_FILE}: it goes with the process, even when the process is killed.
+ * file lock on {@value #LOCK_FILE} (an empty hidden file that stays): it goes with the process, even when the
+ * process is killed.
  */
 final class OutputDirectory implements AutoCloseable {
   static final String LOCK_FILE = ".fedsim.lock";
@@ -76,6 +77,7 @@ final class OutputDirectory implements AutoCloseable {
       }
       channel.truncate(0);
       channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+      channel.force(false);
       return new OutputDirectory(file, channel, lock);
     } catch (IOException e) {
       try {
@@ -94,8 +96,8 @@ final class OutputDirectory implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // the hook runs (or ran) and says how to go on
     }
-    try {
-      Files.deleteIfExists(lockFile);
+    try { // the file stays: deleting it could let two processes lock two files of one name
+      channel.truncate(0);
       lock.release();
       channel.close();
     } catch (IOException ignored) {

@@ -93,24 +93,36 @@ final class RunCommand implements Callable<Integer> {
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(scenario, sets, seed);
     Path dir = out != null ? out : defaultDirectory(loaded.name());
     OutputDirectory.check(dir, out != null ? "--out" : "output directory");
-    if (Files.exists(dir.resolve("metrics.csv")) || Files.exists(dir.resolve("metrics.csv.partial"))) {
-      throw new ScenarioException("output directory " + dir + " already holds results; choose another --out"
-          + (Files.exists(dir.resolve(Checkpoint.FILE)) ? ", or go on with it: fedsim run --resume " + dir : ""));
-    }
+    refuseResults(dir);
     try (ExperimentRunner runner = newRunner()) {
       // every run of the sweep against its data before anything is written: bad settings leave no directory behind
       for (RunSpec run : loaded.runs()) runner.preflight(run);
       boolean existed = Files.isDirectory(dir);
       OutputDirectory lock = OutputDirectory.lock(dir, out != null ? "--out" : "output directory");
-      try (ResultsWriter writer = new ResultsWriter(dir)) {
-        return runAll(loaded, dir, writer, null, runner);
-      } catch (RuntimeException e) {
-        if (!Files.exists(dir.resolve(Checkpoint.FILE))) removeUnfinished(dir); // not a round to go on from
+      boolean done = false;
+      try {
+        refuseResults(dir); // again, now that no other fedsim can write there
+      } catch (ScenarioException e) {
+        lock.close();
         throw e;
+      }
+      try (ResultsWriter writer = new ResultsWriter(dir)) {
+        int code = runAll(loaded, dir, writer, null, runner);
+        done = true;
+        return code;
       } finally {
+        // a failure (any, native errors included) before a round to go on from leaves nothing behind
+        if (!done && !Files.exists(dir.resolve(Checkpoint.FILE))) removeUnfinished(dir);
         lock.close();
         if (!existed) deleteIfEmpty(dir);
       }
+    }
+  }
+
+  private static void refuseResults(Path dir) {
+    if (Files.exists(dir.resolve("metrics.csv")) || Files.exists(dir.resolve("metrics.csv.partial"))) {
+      throw new ScenarioException("output directory " + dir + " already holds results; choose another --out"
+          + (Files.exists(dir.resolve(Checkpoint.FILE)) ? ", or go on with it: fedsim run --resume " + dir : ""));
     }
   }
 
@@ -133,9 +145,13 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** Removes {@code dir} (made by this run) when nothing but its lock file is in it. */
   private static void deleteIfEmpty(Path dir) {
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      if (files.findAny().isEmpty()) Files.delete(dir);
+      if (files.allMatch(f -> f.getFileName().toString().equals(OutputDirectory.LOCK_FILE))) {
+        Files.deleteIfExists(dir.resolve(OutputDirectory.LOCK_FILE));
+        Files.delete(dir);
+      }
     } catch (java.io.IOException ignored) {
       // it holds something, or is gone: either way nothing to do
     }

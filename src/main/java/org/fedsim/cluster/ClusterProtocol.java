@@ -42,9 +42,6 @@ public final class ClusterProtocol {
     }
   }
 
-  /** Run {@code runId} is over: stop its hospitals. */
-  public record EndRun(String runId) implements HostCommand {}
-
   /**
    * Score round {@code round}'s global model on every row of the run's external (held-out) sites this node holds;
    * only the actor that asked for the run's sites may ask.
@@ -80,9 +77,9 @@ public final class ClusterProtocol {
   public record ExternalScore(int index, ExperimentRunner.ExternalEvaluation evaluation)
       implements CborSerializable {}
 
-  /** The answer to an {@link EvaluateExternal}. */
-  public record ExternalScores(String runId, int round, String host, List<ExternalScore> scores)
-      implements HostReply {}
+  /** The answer to an {@link EvaluateExternal} from the node {@code from} (no scores: it could not score them). */
+  public record ExternalScores(String runId, int round, String host, ActorRef<HostCommand> from,
+      List<ExternalScore> scores) implements HostReply {}
 
   /** A hospital node cannot serve the {@code sites} of a {@link PrepareSites}: why (bad data, unknown site, ...). */
   public record PrepareFailed(String runId, String host, List<String> sites, String reason) implements HostReply {}

@@ -5,7 +5,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ChildFailed;
-import akka.actor.typed.PostStop;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -131,6 +130,11 @@ public final class ClusterRunGuardian {
     private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
     /** The round being scored on the external sites, and the scores in so far (by position). */
     private RunEvent.RoundCompleted scoring;
+    /** The nodes asked to score the round under way that have not answered yet. */
+    private final Set<ActorRef<ClusterProtocol.HostCommand>> scoringHosts = new LinkedHashSet<>();
+    /** Each site's host, for the server's recover (which runs on the server actor's thread, not this one). */
+    private final Map<String, ActorRef<ClusterProtocol.HostCommand>> currentHost =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, ExperimentRunner.ExternalEvaluation> scored = new java.util.TreeMap<>();
     private ActorRef<org.fedsim.protocol.ServerProtocol.Command> server;
     private int recovered;
@@ -232,6 +236,7 @@ public final class ClusterRunGuardian {
           ctx.getLog().warn("site {} is offered by {} nodes; using {}", e.getKey(), up.size(), host.path());
         }
         hostOf.put(e.getKey(), host);
+        currentHost.put(e.getKey(), host);
         bySite.computeIfAbsent(host, h -> new ArrayList<>()).add(e.getKey());
       }
       for (Map.Entry<ActorRef<ClusterProtocol.HostCommand>, List<String>> e : bySite.entrySet()) {
@@ -252,7 +257,7 @@ public final class ClusterRunGuardian {
                   + " features, others " + numFeatures + ": the nodes' datasets differ"));
             }
             numFeatures = r.numFeatures();
-            ready.addAll(r.sites());
+            ready.addAll(onAskedNodes(r.sites()));
             return pending.isEmpty() ? start() : Behaviors.same();
           })
           .onMessage(ClusterProtocol.PrepareFailed.class, f -> f.runId().equals(runId)
@@ -280,6 +285,8 @@ public final class ClusterRunGuardian {
     private Behavior<Object> start() {
       timers.cancel(PREPARE_TIMER);
       for (ActorRef<ClusterProtocol.HostCommand> host : used) ctx.unwatch(host);
+      // the nodes of external sites stay watched: one lost while it scores a round must not hold the run back
+      for (ClusterProtocol.ExternalInfo x : externalSites.values()) ctx.watch(hostOf.get(x.site()));
       Scenario s = spec.scenario();
       // the order a single JVM would give them: the position of each site in the dataset
       ready.sort(Comparator.comparingInt(ClusterProtocol.SiteInfo::index).thenComparing(ClusterProtocol.SiteInfo::site));
@@ -329,7 +336,7 @@ public final class ClusterRunGuardian {
      */
     private ActorRef<org.fedsim.protocol.HospitalProtocol.Command> recover(String site, int round,
         ActorContext<org.fedsim.protocol.ServerProtocol.Command> serverContext) {
-      return serverContext.spawn(RecoveredSite.create(runId, spec.hocon(), site, hostOf.get(site)),
+      return serverContext.spawn(RecoveredSite.create(runId, spec.hocon(), site, currentHost.get(site)),
           "recovered-" + round + "-" + (++recovered)).narrow();
     }
 
@@ -361,9 +368,15 @@ public final class ClusterRunGuardian {
             return next();
           })
           .onMessage(ClusterProtocol.ExternalScores.class, x -> {
-            if (!x.runId().equals(runId) || scoring == null || x.round() != scoring.round()) return Behaviors.same();
-            for (ClusterProtocol.ExternalScore score : x.scores()) scored.put(score.index(), score.evaluation());
-            return scored.size() == externalSites.size() ? scoredRound() : Behaviors.same();
+            if (!x.runId().equals(runId) || scoring == null || x.round() != scoring.round()
+                || !scoringHosts.remove(x.from())) {
+              return Behaviors.same();
+            }
+            for (ClusterProtocol.ExternalScore score : x.scores()) { // only the sites that node holds
+              ClusterProtocol.ExternalInfo info = externalSites.get(score.index());
+              if (info != null && x.from().equals(hostOf.get(info.site()))) scored.put(score.index(), score.evaluation());
+            }
+            return scoringHosts.isEmpty() ? scoredRound() : Behaviors.same();
           })
           .onMessage(ExternalTimeout.class, t -> {
             if (scoring == null || t.round() != scoring.round()) return Behaviors.same();
@@ -389,7 +402,8 @@ public final class ClusterRunGuardian {
               r.sites().forEach(site -> gone.add(site.site()));
               return Behaviors.same();
             }
-            for (ClusterProtocol.SiteInfo site : r.sites()) {
+            for (ClusterProtocol.ExternalInfo x : r.external()) externalSites.put(x.index(), x);
+            for (ClusterProtocol.SiteInfo site : onAskedNodes(r.sites())) {
               served.put(site.ref(), site.site());
               ctx.watch(site.ref());
               server.tell(new FlServer.SiteRejoined(site.site(), site.ref()));
@@ -412,10 +426,17 @@ public final class ClusterRunGuardian {
               gone.add(site);
               rejoinNewHosts();
             }
-            return Behaviors.same();
-          })
-          .onSignal(PostStop.class, stop -> {
-            endRun();
+            boolean externalHost = false;
+            for (ClusterProtocol.ExternalInfo x : List.copyOf(externalSites.values())) {
+              if (t.getRef().equals(hostOf.get(x.site()))) { // its node is lost: scored NaN until a node offers it
+                externalHost = true;
+                gone.add(x.site());
+              }
+            }
+            if (externalHost) {
+              rejoinNewHosts();
+              if (scoringHosts.remove(t.getRef()) && scoringHosts.isEmpty()) return scoredRound();
+            }
             return Behaviors.same();
           })
           .build();
@@ -429,8 +450,7 @@ public final class ClusterRunGuardian {
       while (scoring == null && !held.isEmpty()) {
         Object e = held.poll();
         if (e instanceof RunEvent.RunFinished) {
-          endRun();
-          sink.accept(e);
+              sink.accept(e);
           return Behaviors.stopped();
         }
         RunEvent.RoundCompleted rc = (RunEvent.RoundCompleted) e;
@@ -440,10 +460,13 @@ public final class ClusterRunGuardian {
         }
         scoring = rc;
         scored.clear();
-        Set<ActorRef<ClusterProtocol.HostCommand>> hosts = new LinkedHashSet<>();
-        for (ClusterProtocol.ExternalInfo x : externalSites.values()) hosts.add(hostOf.get(x.site()));
-        if (hosts.isEmpty()) return scoredRound(); // no node offered them (cluster.missing-sites = proceed)
-        for (ActorRef<ClusterProtocol.HostCommand> host : hosts) {
+        scoringHosts.clear();
+        for (ClusterProtocol.ExternalInfo x : externalSites.values()) {
+          if (!gone.contains(x.site())) scoringHosts.add(hostOf.get(x.site()));
+        }
+        // none to ask: no node offered them (cluster.missing-sites = proceed), or their nodes are lost
+        if (scoringHosts.isEmpty()) return scoredRound();
+        for (ActorRef<ClusterProtocol.HostCommand> host : scoringHosts) {
           host.tell(new ClusterProtocol.EvaluateExternal(runId, rc.round(), rc.global(), ctx.getSelf().narrow()));
         }
         timers.startSingleTimer(EXTERNAL_TIMER, new ExternalTimeout(rc.round()),
@@ -476,6 +499,28 @@ public final class ClusterRunGuardian {
       return next();
     }
 
+    private boolean isExternal(String site) {
+      return settings.external().contains(site);
+    }
+
+    /**
+     * The sites of a node's answer whose actors live on a node this guardian asked for them (an answer is not
+     * signed: a site's actor elsewhere is not taken).
+     */
+    private List<ClusterProtocol.SiteInfo> onAskedNodes(List<ClusterProtocol.SiteInfo> infos) {
+      List<ClusterProtocol.SiteInfo> out = new ArrayList<>();
+      for (ClusterProtocol.SiteInfo info : infos) {
+        ActorRef<ClusterProtocol.HostCommand> asked = hostOf.get(info.site());
+        if (asked != null && asked.path().address().equals(info.ref().path().address())) {
+          out.add(info);
+        } else {
+          ctx.getLog().warn("run {}: ignored site {} at {}: not on the node asked for it", spec.label(), info.site(),
+              info.ref().path());
+        }
+      }
+      return out;
+    }
+
     /** A site whose host is gone and that a new node offers: start it there; the server takes it back. */
     private void rejoinNewHosts() {
       for (Map.Entry<String, ActorRef<ClusterProtocol.HostCommand>> e : hostOf.entrySet()) {
@@ -491,7 +536,9 @@ public final class ClusterRunGuardian {
         ctx.getLog().info("run {}: site {} is offered again by {}; starting it there", spec.label(), e.getKey(),
             host.path());
         e.setValue(host);
+        currentHost.put(e.getKey(), host);
         gone.remove(e.getKey());
+        if (isExternal(e.getKey())) ctx.watch(host); // its scores: a node lost while scoring ends the wait
         used.add(host);
         host.tell(prepareSites(List.of(e.getKey())));
       }
@@ -525,12 +572,7 @@ public final class ClusterRunGuardian {
       return members == 1 && up;
     }
 
-    private void endRun() {
-      for (ActorRef<ClusterProtocol.HostCommand> host : used) host.tell(new ClusterProtocol.EndRun(runId));
-    }
-
     private Behavior<Object> fail(Throwable t) {
-      endRun();
       sink.accept(t);
       return Behaviors.stopped();
     }

@@ -61,16 +61,24 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
    */
   private static final class RunState {
     final ActorRef<ClusterProtocol.HostReply> server;
-    Scenario scenario;
-    int numFeatures;
+    final String hocon;
+    final Scenario scenario;
+    final int numFeatures;
     final List<String> suffixes = new ArrayList<>();
     final Map<Integer, SiteData> external = new java.util.TreeMap<>();
     LocalModel scorer;
 
-    RunState(ActorRef<ClusterProtocol.HostReply> server) {
+    RunState(ActorRef<ClusterProtocol.HostReply> server, String hocon, Scenario scenario, int numFeatures) {
       this.server = server;
+      this.hocon = hocon;
+      this.scenario = scenario;
+      this.numFeatures = numFeatures;
     }
   }
+
+  /** The actor that started a run has stopped (the run is over, or its node was lost): a watch, never a message. */
+  private record RunOver(String runId) implements ClusterProtocol.HostCommand,
+      akka.actor.NoSerializationVerificationNeeded {}
 
   private final String host;
   private final Set<String> sites;
@@ -95,7 +103,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
   public Receive<ClusterProtocol.HostCommand> createReceive() {
     return newReceiveBuilder()
         .onMessage(ClusterProtocol.PrepareSites.class, this::prepare)
-        .onMessage(ClusterProtocol.EndRun.class, this::end)
+        .onMessage(RunOver.class, this::end)
         .onMessage(ClusterProtocol.EvaluateExternal.class, this::evaluateExternal)
         .onSignal(ChildFailed.class, f -> {
           getContext().getLog().error("hospital actor {} failed: {}", f.getRef().path().name(), f.getCause().toString());
@@ -112,8 +120,16 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
       p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, p.sites(), host + ": " + refusal));
       return this;
     }
-    // the run's hospitals end with it, however it ends (its guardian stops, or its node is lost)
-    if (!runs.containsKey(p.runId())) getContext().watchWith(p.replyTo(), new ClusterProtocol.EndRun(p.runId()));
+    RunState known = runs.get(p.runId());
+    if (known != null && !known.hocon.equals(p.scenarioHocon())) { // a run's settings are those it started with
+      String why = "run " + p.runId() + " is already under way here with other settings";
+      getContext().getLog().warn("refused a request for sites {}: {}", p.sites(), why);
+      p.replyTo().tell(new ClusterProtocol.PrepareFailed(p.runId(), host, p.sites(), host + ": " + why));
+      return this;
+    }
+    // the run's hospitals end with it, however it ends (its guardian stops, or its node is lost): only this watch
+    // ends a run here, so no other member can stop a run's hospitals by message
+    if (known == null) getContext().watchWith(p.replyTo(), new RunOver(p.runId()));
     try {
       p.replyTo().tell(start(p));
     } catch (RuntimeException e) { // bad settings or data: the server fails the run with this reason
@@ -130,10 +146,16 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
    */
   private String notFromAServer(ClusterProtocol.PrepareSites p) {
     akka.actor.Address address = p.replyTo().path().address();
-    if (!address.hasGlobalScope()) return null; // this node's own system (a single-JVM test)
+    NodeIdentity identity = NodeIdentity.get(getContext().getSystem());
+    // a reply-to on this node's own system: allowed only without certificates (a single-JVM test); with them a
+    // remote member could otherwise name a local actor and skip the signature
+    if (!address.hasGlobalScope()) {
+      if (!identity.certified()) return null;
+      address = akka.cluster.typed.Cluster.get(getContext().getSystem()).selfMember().address();
+    }
     String signed = ClusterProtocol.PrepareSites.signedText(p.runId(), p.scenarioHocon(), p.sites(),
         akka.actor.typed.ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(p.replyTo()));
-    String forged = NodeIdentity.get(getContext().getSystem()).notAServer(signed, p.credential());
+    String forged = identity.notAServer(signed, p.credential());
     if (forged != null) return "the request from " + address + " is not a server's: " + forged;
     for (akka.cluster.Member m : akka.cluster.typed.Cluster.get(getContext().getSystem()).state().getMembers()) {
       if (m.address().equals(address)) {
@@ -180,9 +202,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     TimingModel timing = RunGuardian.timing(s);
     List<ClusterProtocol.SiteInfo> infos = new ArrayList<>();
     List<ClusterProtocol.ExternalInfo> externals = new ArrayList<>();
-    RunState run = runs.computeIfAbsent(p.runId(), id -> new RunState(p.replyTo()));
-    run.scenario = s;
-    run.numFeatures = inputs;
+    RunState run = runs.computeIfAbsent(p.runId(), id -> new RunState(p.replyTo(), p.scenarioHocon(), s, inputs));
     for (String site : p.sites()) {
       int ext = externalIndexOf(data, site);
       if (ext >= 0) { // held out: scored each round, never trained
@@ -215,19 +235,27 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
     if (run == null || !run.server.equals(e.replyTo())) {
       getContext().getLog().warn("run {}: refused to score external sites for {}: {}", e.runId(),
           e.replyTo().path().address(), run == null ? "no such run here" : "not the actor that started the run");
+      // no scores, said at once: the asker does not wait for them (a refusal gives nothing away)
+      e.replyTo().tell(new ClusterProtocol.ExternalScores(e.runId(), e.round(), host, getContext().getSelf(), List.of()));
       return this;
     }
-    if (run.scorer == null) {
-      run.scorer = ModelFactory.models(run.scenario.engine(), run.scenario.model(), run.numFeatures,
-          ExperimentRunner.initialWeights(run.scenario, run.numFeatures).values()).get();
-    }
-    run.scorer.setParams(e.global().values());
     List<ClusterProtocol.ExternalScore> scores = new ArrayList<>();
-    for (Map.Entry<Integer, SiteData> ext : run.external.entrySet()) {
-      scores.add(new ClusterProtocol.ExternalScore(ext.getKey(),
-          ExperimentRunner.ExternalEvaluation.of(run.scorer, ext.getValue())));
+    try {
+      if (run.scorer == null) {
+        run.scorer = ModelFactory.models(run.scenario.engine(), run.scenario.model(), run.numFeatures,
+            ExperimentRunner.initialWeights(run.scenario, run.numFeatures).values()).get();
+      }
+      run.scorer.setParams(e.global().values());
+      for (Map.Entry<Integer, SiteData> ext : run.external.entrySet()) {
+        scores.add(new ClusterProtocol.ExternalScore(ext.getKey(),
+            ExperimentRunner.ExternalEvaluation.of(run.scorer, ext.getValue())));
+      }
+    } catch (RuntimeException bad) { // a model of the wrong size, say: the server writes NaN, this node goes on
+      getContext().getLog().error("run {}: round {}: cannot score the external sites: {}", e.runId(), e.round(),
+          bad.toString());
+      scores.clear();
     }
-    e.replyTo().tell(new ClusterProtocol.ExternalScores(e.runId(), e.round(), host, scores));
+    e.replyTo().tell(new ClusterProtocol.ExternalScores(e.runId(), e.round(), host, getContext().getSelf(), scores));
     return this;
   }
 
@@ -237,7 +265,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
         + data.allSites() + ")");
   }
 
-  private Behavior<ClusterProtocol.HostCommand> end(ClusterProtocol.EndRun e) {
+  private Behavior<ClusterProtocol.HostCommand> end(RunOver e) {
     RunState run = runs.remove(e.runId());
     if (run == null) return this;
     List<String> suffixes = run.suffixes;

@@ -75,6 +75,65 @@ class ClusterDataStaysHomeTest {
     }
   }
 
+  /**
+   * The node holding the external site leaves mid-run: the rounds go on at once (they do not wait out the scoring
+   * timeout), the external site is scored NaN from then on, and the run completes.
+   */
+  @Test
+  void losingTheNodeOfAnExternalSiteDoesNotHoldTheRunBack() throws Exception {
+    assumeTrue(Files.isRegularFile(DATA), "needs ../shared/data (PhysioNet 2012 features)");
+    // the real clock (~0.25 s a round): the node is gone long before the last round, whatever the machine's speed
+    RunSpec remote = ScenarioLoader.load(Path.of("scenarios/physionet2012-icu.conf"), List.of("rounds=30",
+        "timing.clock=real", "timing.time-scale=0.5", "model.engine=dense", "model.local-epochs=1", "cluster.sites=[" + String.join(",", SITES) + "]",
+        "cluster.join-timeout=60s", "dataset.external-sites=[coronary_care]"), null).runs().get(0);
+    int serverPort = ClusterWireTest.freePort();
+    ActorSystem<Void> server = ActorSystem.create(Behaviors.empty(), "fedsim", plain(NodeConfig.ROLE_SERVER, serverPort,
+        serverPort));
+    ActorSystem<Void> training = ActorSystem.create(Behaviors.empty(), "fedsim", plain(NodeConfig.ROLE_HOSPITAL,
+        ClusterWireTest.freePort(), serverPort));
+    ActorSystem<Void> external = ActorSystem.create(Behaviors.empty(), "fedsim", plain(NodeConfig.ROLE_HOSPITAL,
+        ClusterWireTest.freePort(), serverPort));
+    List<RunEvent.RoundCompleted> rounds = new ArrayList<>();
+    List<List<ExperimentRunner.ExternalEvaluation>> scores = new ArrayList<>();
+    long start = System.nanoTime();
+    try {
+      training.systemActorOf(SiteHost.create("h1", SITES.subList(1, 4), DATA.toAbsolutePath().toString()),
+          "site-host", DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
+      external.systemActorOf(SiteHost.create("h2", SITES.subList(0, 1), DATA.toAbsolutePath().toString()),
+          "site-host", DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
+      ExperimentRunner.RoundListener collect = collect(rounds, scores);
+      try (ExperimentRunner runner = new ExperimentRunner(server, ClusterRunGuardian.launcher("t"))) {
+        runner.run(remote, new ExperimentRunner.RoundListener() {
+          @Override
+          public void onRound(RunSpec run, RunEvent.RoundCompleted round) {
+            collect.onRound(run, round);
+          }
+
+          @Override
+          public void onExternal(RunSpec run, RunEvent.RoundCompleted round,
+              List<ExperimentRunner.ExternalEvaluation> ext) {
+            collect.onExternal(run, round, ext);
+            if (round.round() == 2) { // the external site's node leaves
+              external.terminate();
+              external.getWhenTerminated().toCompletableFuture().join();
+            }
+          }
+        });
+      }
+    } finally {
+      for (ActorSystem<Void> sys : List.of(external, training, server)) {
+        sys.terminate();
+        sys.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(30, rounds.size(), "the run completes");
+    assertEquals(30, scores.size(), "every round has its external line");
+    assertTrue(scores.get(0).get(0).accuracy() > 0, "scored while its node is there: " + scores.get(0));
+    assertTrue(Double.isNaN(scores.get(29).get(0).accuracy()), "NaN once its node is gone: " + scores.get(29));
+    assertTrue(seconds < 120, "no round waited out the scoring timeout (10.5 min): " + seconds + " s");
+  }
+
   /** Both runs' rounds and external scores. */
   private record Runs(List<RunEvent.RoundCompleted> cluster, List<RunEvent.RoundCompleted> local,
       List<List<ExperimentRunner.ExternalEvaluation>> clusterExternal,

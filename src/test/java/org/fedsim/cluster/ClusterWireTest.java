@@ -34,17 +34,17 @@ class ClusterWireTest {
       SerializationTestKit serialization = kit.serializationTestKit();
       TestProbe<HospitalProtocol.Command> hospital = kit.createTestProbe();
       TestProbe<ClusterProtocol.HostReply> guardian = kit.createTestProbe();
+      TestProbe<ClusterProtocol.HostCommand> hostProbe = kit.createTestProbe();
       List<Object> messages = List.of(
           new ClusterProtocol.PrepareSites("abc-1", "{\"rounds\":5}", List.of("WHITE", "HISPANIC/LATINO"),
               guardian.ref(), new NodeIdentity.Credential("MIIBcert", "MEUCsig")),
           new ClusterProtocol.PrepareSites("abc-2", "{}", List.of("WHITE"), guardian.ref(),
               NodeIdentity.Credential.NONE),
-          new ClusterProtocol.EndRun("abc-1"),
           new ClusterProtocol.SitesReady("abc-1", "h1", 6,
               List.of(new ClusterProtocol.SiteInfo("WHITE", 0, 2419, 605, hospital.ref())),
               List.of(new ClusterProtocol.ExternalInfo("NATIVE", 0, 8))),
           new ClusterProtocol.EvaluateExternal("abc-1", 3, new ModelWeights(new float[] {1f, -2f}), guardian.ref()),
-          new ClusterProtocol.ExternalScores("abc-1", 3, "h1", List.of(new ClusterProtocol.ExternalScore(0,
+          new ClusterProtocol.ExternalScores("abc-1", 3, "h1", hostProbe.ref(), List.of(new ClusterProtocol.ExternalScore(0,
               new org.fedsim.scenario.ExperimentRunner.ExternalEvaluation("NATIVE", 8, 0.75, 0.8, 0.5)))),
           new ClusterProtocol.PrepareFailed("abc-1", "h1", List.of("X"), "site X has no rows"),
           new ServerProtocol.NoUpdate(3, "WHITE", ServerProtocol.Absence.LOST, 0));
