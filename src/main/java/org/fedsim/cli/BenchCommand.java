@@ -25,20 +25,21 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Benchmark fedsim against the bare-PyTorch peer (fl_dp_baseline.py in",
-        "../shared/bench) on the same CSV: the seed experiment (7 sites, FedAvg, no DP).",
-        "Each fedsim configuration (engine + JVM settings) runs in a fresh child JVM (its",
-        "own flags, environment and heap): an untimed warm-up run, then the timed run.",
-        "Warm-up by default: a full untimed run of the scenario for the dense engine (whose",
-        "JIT is not warm after one round; its time is reported as the cold run), 1 round",
-        "for DL4J; 1 round before every sweep.",
+        "Benchmark fedsim against the bare-PyTorch peer on the same CSV: the seed experiment (7 sites, FedAvg, "
+            + "no DP).",
+        "The peer: ../shared/bench/fl_dp_baseline.py (--bench-dir). Each fedsim configuration (engine + JVM settings) runs in a fresh child JVM (its own flags, environment "
+            + "and heap): an untimed warm-up run, then the timed run. Warm-up by default: a full untimed run of the "
+            + "scenario for the dense engine (whose JIT is not warm after one round; its time is reported as the "
+            + "cold run), 1 round for DL4J; 1 round before every sweep.",
         "Exit codes: 0 done (also when the peer is unavailable), 2 bad input, 1 failure."},
     footer = {"", "Examples:",
         "  fedsim bench",
         "  fedsim bench --rounds 25 --configs dense,dl4j-tuned --idle-heap",
-        "  fedsim bench --configs dense --sweep            # dense sweep (seconds) + peer sweep (~8 min)",
+        "  # dense sweep (seconds) + peer sweep (~8 min):",
+        "  fedsim bench --configs dense --sweep",
         "  fedsim bench --rounds 25 --repeat 3 --configs dl4j-tuned",
-        "  fedsim bench --configs dl4j-tuned --sweep --no-peer --out results/bench   # ~15 min"})
+        "  # ~15 min:",
+        "  fedsim bench --configs dl4j-tuned --sweep --no-peer --out results/bench"})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "CSV", defaultValue = "../shared/bench/data/mimic_like.csv",
       description = "the CSV both sides read (default: ${DEFAULT-VALUE}, relative to the working directory)")

@@ -38,9 +38,10 @@ import picocli.CommandLine.Option;
         "--compare also runs the scenario in one JVM and prints both times and whether metrics.csv is identical "
             + "(it is, on the virtual clock, when no node is killed)."},
     footer = {"", "Examples:",
-        "  fedsim cluster-demo                                  # scenarios/cluster-demo.conf",
+        "  fedsim cluster-demo                           # scenarios/cluster-demo.conf",
         "  fedsim cluster-demo --kill-at-round 5 --restart-after 3",
-        "  fedsim cluster-demo --scenario scenarios/seed-mimic.conf --compare   # the overhead benchmark"})
+        "  # the overhead benchmark:",
+        "  fedsim cluster-demo --scenario scenarios/seed-mimic.conf --compare"})
 final class ClusterDemoCommand implements Callable<Integer> {
   @Option(names = "--scenario", paramLabel = "FILE", defaultValue = "scenarios/cluster-demo.conf",
       description = "the scenario (default: ${DEFAULT-VALUE})")

@@ -29,7 +29,7 @@ final class EtlCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "missing command: mimic-iv, make-chartevents or bench (try 'fedsim etl --help')");
+        "missing command: mimic-iv, make-chartevents or bench");
   }
 
   /** Options shared by extraction and its benchmark. */
@@ -131,6 +131,7 @@ final class EtlCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkOutFile(out);
       Funnel f = MimicExtractor.run(new MimicExtractor.Settings(options.root, out, options.chartevents,
           options.parseItemIds(), options.nbpFallback, demographics, balance, seed, options.skipBad()));
       var o = spec.commandLine().getOut();
@@ -148,6 +149,16 @@ final class EtlCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /** The cohort file can be written: not a directory, and its parent is (or can be made) a directory. */
+  static void checkOutFile(Path out) {
+    if (java.nio.file.Files.isDirectory(out)) {
+      throw new IllegalArgumentException("--out " + out + " is a directory: expected the cohort CSV file to write, "
+          + "e.g. " + out.resolve("cohort.csv"));
+    }
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) OutputDirectory.check(parent, "--out " + out + ": its parent directory");
   }
 
   @Command(
@@ -214,6 +225,7 @@ final class EtlCommand implements Runnable {
         throw new IllegalArgumentException("--out " + out + " is, holds or lies inside --demo " + demo
             + ": write the generated root somewhere else");
       }
+      OutputDirectory.check(out, "--out");
       if (java.nio.file.Files.exists(o)) {
         try (var entries = java.nio.file.Files.list(o)) {
           if (entries.findAny().isPresent()) {

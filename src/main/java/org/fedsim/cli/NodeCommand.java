@@ -33,14 +33,18 @@ import picocli.CommandLine.Option;
         "Nodes talk Artery over TLS 1.3 with mutual authentication; create the certificates with 'fedsim certs'. "
             + "Settings: the fedsim.node block of reference.conf, a --config FILE over it, flags over both.",
         "Exit codes: 0 done, 2 bad input (scenario, config, flags), 1 failure."},
-    footer = {"", "Examples (one terminal each, in any order; every node lists every node as a seed node, so a",
-        "restarted server joins the hospitals' cluster):",
+    footer = {"", "Examples (one terminal each, in any order; every node lists every node as a",
+        "seed node, so a restarted server joins the hospitals' cluster):",
         "  fedsim certs --out certs --nodes server,h1,h2,h3",
         "  S=127.0.0.1:25520,127.0.0.1:25521,127.0.0.1:25522,127.0.0.1:25523",
-        "  fedsim node --role server --name server --port 25520 --seed-nodes $S --scenario scenarios/cluster-demo.conf",
-        "  fedsim node --role hospital --name h1 --port 25521 --seed-nodes $S --sites WHITE,ASIAN,UNKNOWN",
-        "  fedsim node --role hospital --name h2 --port 25522 --seed-nodes $S --sites BLACK,NATIVE",
-        "  fedsim node --role hospital --name h3 --port 25523 --seed-nodes $S --sites HISPANIC/LATINO,OTHER",
+        "  fedsim node --role server --name server --port 25520 --seed-nodes $S \\",
+        "      --scenario scenarios/cluster-demo.conf",
+        "  fedsim node --role hospital --name h1 --port 25521 --seed-nodes $S \\",
+        "      --sites WHITE,ASIAN,UNKNOWN",
+        "  fedsim node --role hospital --name h2 --port 25522 --seed-nodes $S \\",
+        "      --sites BLACK,NATIVE",
+        "  fedsim node --role hospital --name h3 --port 25523 --seed-nodes $S \\",
+        "      --sites HISPANIC/LATINO,OTHER",
         "Or all at once on this machine: fedsim cluster-demo"})
 final class NodeCommand implements Callable<Integer> {
   @Option(names = "--role", required = true, paramLabel = "ROLE", description = "server or hospital")

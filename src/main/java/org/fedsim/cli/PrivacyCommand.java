@@ -39,8 +39,10 @@ import picocli.CommandLine.Unmatched;
         "  fedsim privacy --dp-sgd --n 705 --batch 32 --epochs 180 --sigma 4 --delta 1e-4",
         "  fedsim privacy --mechanism subsampled-gaussian --q 0.01 --sigma 1.1 \\",
         "      --steps 10000 --delta 1e-5",
-        "  fedsim privacy --mechanism gaussian --sigma 10 --steps 25 --delta 1e-5 --format json",
-        "  fedsim privacy --dp-sgd --n 60000 --batch 256 --epochs 60 --epsilon 3 --delta 1e-5"})
+        "  fedsim privacy --mechanism gaussian --sigma 10 --steps 25 --delta 1e-5 \\",
+        "      --format json",
+        "  fedsim privacy --dp-sgd --n 60000 --batch 256 --epochs 60 --epsilon 3 \\",
+        "      --delta 1e-5"})
 final class PrivacyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

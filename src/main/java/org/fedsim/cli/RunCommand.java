@@ -36,8 +36,9 @@ import picocli.CommandLine.Parameters;
         "  fedsim run scenarios/seed-mimic.conf",
         "  fedsim run scenarios/seed-mimic.conf --set rounds=5 \\",
         "      --set privacy.mode=local --set privacy.epsilon=10",
-        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep --parallel 2",
-        "  fedsim run scenarios/seed003-clients.conf           # local-only vs FL vs centralized",
+        "  fedsim run scenarios/seed-mimic-eps-sweep.conf --out results/sweep \\",
+        "      --parallel 2",
+        "  fedsim run scenarios/seed003-clients.conf   # local-only vs FL vs centralized",
         "  fedsim run --resume results/sweep        # after the run above was killed"})
 final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
@@ -169,6 +170,13 @@ final class RunCommand implements Callable<Integer> {
       throw new ScenarioException("--resume takes no SCENARIO, --set, --seed or --out: the run goes on as it started");
     }
     Path dir = resume;
+    if (!Files.exists(dir)) {
+      throw new ScenarioException("--resume " + dir + ": the directory does not exist (expected the output directory "
+          + "of a stopped run)");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new ScenarioException("--resume " + dir + ": is a file, expected the output directory of a stopped run");
+    }
     if (Files.exists(dir.resolve("metrics.csv"))) {
       throw new ScenarioException(dir + " holds a finished run (metrics.csv): nothing to resume");
     }

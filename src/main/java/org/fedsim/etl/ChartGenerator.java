@@ -162,7 +162,7 @@ public final class ChartGenerator {
         }
       }
     } catch (IOException e) {
-      throw new DataException("cannot write " + s.out() + ": " + e.getMessage(), e);
+      throw new DataException("cannot write " + s.out() + ": " + MimicTables.writeFailure(e), e);
     }
     return new Result(chart, rows, bytes, replicas, list.size(), subjects.size() * replicas);
   }

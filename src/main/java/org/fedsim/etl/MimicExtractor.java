@@ -259,7 +259,7 @@ public final class MimicExtractor {
         temps[i] = null;
       }
     } catch (IOException e) {
-      throw new DataException("cannot write " + out + ": " + e.getMessage(), e);
+      throw new DataException("cannot write " + out + ": " + MimicTables.writeFailure(e), e);
     } finally {
       for (Path t : temps) {
         if (t == null) continue;

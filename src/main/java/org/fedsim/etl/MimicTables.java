@@ -246,4 +246,22 @@ final class MimicTables {
       throw new DataException(file + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Why writing failed, in words: Java's file-system exceptions carry only the path ({@code /tmp/x/afile}), which
+   * says nothing of what is wrong with it.
+   */
+  static String writeFailure(IOException e) {
+    String file = e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null ? fs.getFile() : null;
+    if (e instanceof java.nio.file.FileAlreadyExistsException && file != null) {
+      return file + " exists and is not a directory";
+    }
+    if (e instanceof java.nio.file.NotDirectoryException && file != null) return file + " is not a directory";
+    if (e instanceof java.nio.file.AccessDeniedException && file != null) return file + ": permission denied";
+    if (e instanceof java.nio.file.NoSuchFileException && file != null) return file + " does not exist";
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null && file != null) {
+      return file + ": " + fs.getReason();
+    }
+    return e.getMessage();
+  }
 }

@@ -1,6 +1,7 @@
 package org.fedsim.scenario;
 
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,9 @@ public record ClusterRunSettings(List<String> sites, List<String> external, Dura
 
   /** Reads and checks the {@code cluster} block of a run's settings. */
   public static ClusterRunSettings of(RunSpec run) {
-    ConfigReader r = new ConfigReader(ConfigFactory.parseString(run.hocon()));
+    // the run's settings as text lose where each value was written: errors name the scenario and the key
+    ConfigReader r = new ConfigReader(ConfigFactory.parseString(run.hocon(),
+        ConfigParseOptions.defaults().setOriginDescription("scenario")));
     List<String> sites = new ArrayList<>(r.stringList("cluster.sites"));
     PartitionSettings partition = run.scenario().partition();
     if (sites.isEmpty() && partition.type() != PartitionSettings.Type.NATURAL) {

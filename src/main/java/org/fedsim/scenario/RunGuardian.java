@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.fedsim.aggregation.AggregationStrategy;
 import org.fedsim.aggregation.DpFedAvg;
+import org.fedsim.aggregation.StrategySettings;
 import org.fedsim.aggregation.Weighting;
 import org.fedsim.data.SiteSplit;
 import org.fedsim.hospital.Conduct;
@@ -205,16 +206,28 @@ public final class RunGuardian {
   public static void checkEnoughParticipants(Scenario s, int sites) {
     int need = s.strategy().minUpdates();
     int participants = expectedParticipants(s, sites);
-    if (need > participants) {
-      String key = switch (s.strategy().name()) {
-        case BULYAN -> "strategy.bulyan.f";
-        case MULTI_KRUM -> "strategy.krum.f' / 'strategy.multi-krum.m";
-        default -> "strategy.krum.f";
-      };
-      throw new ScenarioException("key '" + key + "': strategy.name = " + s.strategy().name().key() + " with f = "
-          + s.strategy().f() + " needs at least " + need + " updates a round, but a round selects " + participants
-          + " of " + sites + " sites (selection.fraction, selection.min-participants): lower f");
+    if (need <= participants) return;
+    int f = s.strategy().f();
+    int m = s.strategy().m();
+    String selects = "a round selects " + participants + " of " + sites
+        + " sites (selection.fraction, selection.min-participants)";
+    StrategySettings.Name name = s.strategy().name();
+    if (name == StrategySettings.Name.MULTI_KRUM && 2 * f + 3 <= participants) { // m + f is what exceeds
+      throw new ScenarioException("key 'strategy.multi-krum.m': strategy.name = multi-krum with m = " + m + ", f = "
+          + f + " needs at least " + need + " updates a round (m + f), but " + selects + ": lower "
+          + "strategy.multi-krum.m to at most " + (participants - f) + (f > 0 ? " (or strategy.krum.f)" : ""));
     }
+    boolean bulyan = name == StrategySettings.Name.BULYAN;
+    String key = bulyan ? "strategy.bulyan.f" : "strategy.krum.f";
+    int maxF = Math.floorDiv(participants - 3, bulyan ? 4 : 2);
+    String advice = maxF < 0 ? "no f will do: select more sites a round (at least 3)"
+        : "lower " + key + " to at most " + maxF
+            + (name == StrategySettings.Name.MULTI_KRUM && m + maxF > participants
+                ? " and strategy.multi-krum.m to at most " + (participants - maxF) : "");
+    throw new ScenarioException("key '" + key + "': strategy.name = " + name.key() + " with f = " + f
+        + (name == StrategySettings.Name.MULTI_KRUM ? ", m = " + m : "") + " needs at least "
+        + (bulyan ? 4 * f + 3 : 2 * f + 3) + " updates a round (" + (bulyan ? "4f + 3" : "2f + 3") + "), but "
+        + selects + ": " + advice);
   }
 
   /** The scenario's strategy, or DP-FedAvg when privacy is central (its denominator: the participants a round expects). */

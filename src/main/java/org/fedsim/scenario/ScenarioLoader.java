@@ -60,6 +60,10 @@ public final class ScenarioLoader {
   }
 
   public static Loaded load(Path file, List<String> sets, Long seedOverride) {
+    if (Files.isDirectory(file)) {
+      throw new ScenarioException("scenario " + file + " is a directory: expected a scenario file (HOCON), e.g. "
+          + "scenarios/seed-mimic.conf");
+    }
     if (!Files.isRegularFile(file)) throw new ScenarioException("scenario file not found: " + file);
     Config user;
     try {

@@ -267,4 +267,13 @@ class MimicExtractorTest {
     assertEquals(RaceGroup.OTHER, RaceMapping.group("MULTIPLE RACE/ETHNICITY"));
     assertEquals(RaceGroup.UNKNOWN, RaceMapping.group(""));
   }
+
+  @Test
+  void aCohortWhoseDirectoryIsAFileSaysSoInsteadOfABarePath() throws IOException {
+    Path root = MimicRoot.write(tmp.resolve("root"), ADMISSIONS, chartFile(threeComplete()), false);
+    Path file = Files.writeString(tmp.resolve("out"), "x"); // settings() write out/cohort.csv
+    DataException e = assertThrows(DataException.class, () -> MimicExtractor.run(settings(root, false)));
+    assertEquals("cannot write " + file.resolve("cohort.csv") + ": " + file.toAbsolutePath()
+        + " exists and is not a directory", e.getMessage());
+  }
 }

@@ -119,6 +119,24 @@ class StrategyScenarioTest extends WithRunner {
   }
 
   @Test
+  void theAdviceNamesTheKeyThatExceedsMForMultiKrumAndHowFarToLowerIt() {
+    // 7 sites, f = 1, m = 10: 2f + 3 = 5 fits, m + f = 11 does not -> lower m (to 7 - 1 = 6), not f
+    String m = assertThrows(ScenarioException.class, () -> RunGuardian.checkEnoughParticipants(
+        scenario("strategy.name = multi-krum", "strategy.krum.f = 1", "strategy.multi-krum.m = 10"), 7)).getMessage();
+    assertTrue(m.startsWith("key 'strategy.multi-krum.m':") && m.contains("needs at least 11 updates a round (m + f)")
+        && m.endsWith("lower strategy.multi-krum.m to at most 6 (or strategy.krum.f)"), m);
+    assertFalse(m.contains("lower f"), m);
+    // f = 3: 2f + 3 = 9 > 7 -> lower f to 2, and m = 6 with f = 2 would still exceed -> m to 5 as well
+    String f = assertThrows(ScenarioException.class, () -> RunGuardian.checkEnoughParticipants(
+        scenario("strategy.name = multi-krum", "strategy.krum.f = 3", "strategy.multi-krum.m = 6"), 7)).getMessage();
+    assertTrue(f.startsWith("key 'strategy.krum.f':") && f.contains("needs at least 9 updates a round (2f + 3)")
+        && f.endsWith("lower strategy.krum.f to at most 2 and strategy.multi-krum.m to at most 5"), f);
+    String b = assertThrows(ScenarioException.class, () -> RunGuardian.checkEnoughParticipants(
+        scenario("strategy.name = bulyan", "strategy.bulyan.f = 2"), 7)).getMessage();
+    assertTrue(b.startsWith("key 'strategy.bulyan.f':") && b.endsWith("lower strategy.bulyan.f to at most 1"), b);
+  }
+
+  @Test
   void nanAndHugeNormUpdatesFromHospitalsAreRejectedWithReasonsAndTheRunCompletes(@TempDir Path tmp)
       throws Exception {
     ScenarioLoader.Loaded loaded = small("strategy.validation.max-norm = 1",
