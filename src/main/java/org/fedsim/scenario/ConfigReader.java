@@ -97,6 +97,11 @@ final class ConfigReader {
   }
 
   Duration positiveDuration(String path) {
+    if (config.hasPath(path) && config.getValue(path).unwrapped().toString().trim().matches("[0-9.eE+-]+")) {
+      // HOCON reads a bare number as milliseconds: 30 would be 30 ms, surely not what was meant
+      throw error(path, "a duration with its unit, such as 30s or 10m (a bare number is read as milliseconds; write "
+          + "30ms if that is meant)");
+    }
     Duration d = read(path, () -> config.getDuration(path), "a duration such as 30s or 10m");
     if (d.isZero() || d.isNegative()) throw error(path, "a positive duration such as 30s or 10m");
     return d;

@@ -391,6 +391,10 @@ public final class ScenarioLoader {
       if (!(value > 0 && value <= 100)) throw r.error("round-policy.deadline", "a percentile p1 ... p100");
     } else {
       kind = RoundPolicy.DeadlineKind.ABSOLUTE;
+      if (raw.matches("[0-9.eE+-]+")) {
+        throw r.error("round-policy.deadline", "none, a simulated duration with its unit such as 30s (a bare number "
+            + "would be milliseconds), or a percentile such as p80");
+      }
       try {
         value = r.positiveDuration("round-policy.deadline").toNanos() / 1e6;
       } catch (ScenarioException e) {

@@ -55,6 +55,17 @@ class ScenarioLoaderTest {
     return loaded.runs().stream().map(RunSpec::label).toList();
   }
 
+  @Test
+  void aDurationWithoutItsUnitIsRefusedRatherThanReadAsMilliseconds() throws IOException {
+    Path f = write("units.conf", "round-policy.deadline = 30\n");
+    assertMentions(loadFails(f), "units.conf", ":1", "round-policy.deadline", "a bare number would be milliseconds");
+    Path g = write("units2.conf", "name = u\n");
+    assertMentions(loadFails(g, "timing.round-timeout=600"), "timing.round-timeout",
+        "a bare number is read as milliseconds");
+    assertEquals(30_000.0, only(load(g, "round-policy.deadline=30s")).policy().deadlineValue(), 1e-9);
+    assertEquals(Duration.ofMillis(30), only(load(g, "timing.round-timeout=30ms")).roundTimeout());
+  }
+
   // ---- unknown keys ----
 
   @Test
