@@ -123,8 +123,8 @@ final class EtlCommand implements Runnable {
             + "scenario's preprocessing.balance)")
     boolean balance;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "seed of --balance (default 42)")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "seed of --balance (default 42)")
+    Long seed;
 
     @Option(names = {"-q", "--quiet"}, description = "do not print the funnel")
     boolean quiet;
@@ -132,8 +132,13 @@ final class EtlCommand implements Runnable {
     @Override
     public Integer call() {
       checkOutFile(out);
+      if (seed != null && !balance) {
+        throw new IllegalArgumentException("--seed " + seed + " seeds --balance, which is not given: add --balance, "
+            + "or drop --seed");
+      }
       Funnel f = MimicExtractor.run(new MimicExtractor.Settings(options.root, out, options.chartevents,
-          options.parseItemIds(), options.nbpFallback, demographics, balance, seed, options.skipBad()));
+          options.parseItemIds(), options.nbpFallback, demographics, balance, seed == null ? 42L : seed,
+          options.skipBad()));
       var o = spec.commandLine().getOut();
       if (!quiet) o.print(f.toText());
       o.printf(Locale.ROOT, "wrote %s (%,d patients), %s, %s%n", out, f.cohortSize(),

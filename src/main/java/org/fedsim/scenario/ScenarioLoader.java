@@ -118,7 +118,13 @@ public final class ScenarioLoader {
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);
     }
-    String written = new ConfigReader(full).string("name");
+    ConfigReader names = new ConfigReader(full);
+    String written = names.string("name");
+    if (!written.isBlank() && !written.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+      // it names the results directory: a path in it would put the results elsewhere
+      throw names.error("name", "a name of letters, digits, '.', '_' and '-' (it names the results directory), "
+          + "got '" + written + "'");
+    }
     String name = written.isBlank() ? defaultName : written;
     full = full.withValue("name", ConfigValueFactory.fromAnyRef(name));
     full = absoluteCsvPath(full);

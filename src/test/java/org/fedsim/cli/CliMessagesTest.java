@@ -57,6 +57,15 @@ class CliMessagesTest extends InProcessCli {
   }
 
   @Test
+  void aSeedWithoutBalanceAndAScenarioNameThatIsAPathAreRefused() {
+    refused("--seed 7 seeds --balance, which is not given", "etl", "mimic-iv", "--root", EtlCommandTest.DEMO,
+        "--out", dir.resolve("c.csv").toString(), "--seed", "7");
+    refused("key 'name': expected a name of letters, digits, '.', '_' and '-' (it names the results directory), "
+        + "got '../../elsewhere'", "run", "scenarios/seed-mimic.conf", "--set", "name=\"../../elsewhere\"");
+    assertFalse(Files.exists(dir.resolve("c.csv")));
+  }
+
+  @Test
   void badFlagsOfEveryCommandAreOneLineAndAPointerToItsHelp() {
     String[][] cases = {
         {"run", "--seed", "abc"}, {"run", "--rounds", "3"}, {"node", "--bogus"}, {"node", "--role"},
