@@ -36,6 +36,14 @@ public final class ClusterProtocol {
      * What the server signs: the run, its settings, the sites, and where the answer goes ({@code replyTo} as
      * {@code ActorRefResolver} writes it), so a signed request cannot be replayed for other sites or answers.
      */
+    /** A request signed with the key of the node {@code system} runs on (unsigned without TLS). */
+    public static PrepareSites signed(akka.actor.typed.ActorSystem<?> system, String runId, String scenarioHocon,
+        List<String> sites, ActorRef<HostReply> replyTo) {
+      String text = signedText(runId, scenarioHocon, sites,
+          akka.actor.typed.ActorRefResolver.get(system).toSerializationFormat(replyTo));
+      return new PrepareSites(runId, scenarioHocon, sites, replyTo, NodeIdentity.get(system).sign(text));
+    }
+
     public static String signedText(String runId, String scenarioHocon, List<String> sites, String replyTo) {
       return "fedsim PrepareSites v1\n" + runId + "\n" + String.join("\n", sites) + "\n" + replyTo + "\n"
           + scenarioHocon;

@@ -2,7 +2,6 @@ package org.fedsim.cluster;
 
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ChildFailed;
 import akka.actor.typed.Terminated;
@@ -546,11 +545,7 @@ public final class ClusterRunGuardian {
 
     /** A request for the hospitals of {@code sites}, signed with this server node's key. */
     private ClusterProtocol.PrepareSites prepareSites(List<String> sites) {
-      ActorRef<ClusterProtocol.HostReply> replyTo = ctx.getSelf().narrow();
-      String signed = ClusterProtocol.PrepareSites.signedText(runId, spec.hocon(), sites,
-          ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(replyTo));
-      return new ClusterProtocol.PrepareSites(runId, spec.hocon(), sites, replyTo,
-          NodeIdentity.get(ctx.getSystem()).sign(signed));
+      return ClusterProtocol.PrepareSites.signed(ctx.getSystem(), runId, spec.hocon(), sites, ctx.getSelf().narrow());
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.fedsim.cluster;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
@@ -23,12 +22,8 @@ final class RecoveredSite {
   /** Asks {@code host} to start {@code site} again for run {@code runId} (settings {@code hocon}). */
   static Behavior<Object> create(String runId, String hocon, String site, ActorRef<ClusterProtocol.HostCommand> host) {
     return Behaviors.setup(ctx -> {
-      ActorRef<ClusterProtocol.HostReply> replyTo = ctx.getSelf().narrow();
-      List<String> sites = List.of(site);
-      String signed = ClusterProtocol.PrepareSites.signedText(runId, hocon, sites,
-          ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(replyTo));
-      host.tell(new ClusterProtocol.PrepareSites(runId, hocon, sites, replyTo,
-          NodeIdentity.get(ctx.getSystem()).sign(signed)));
+      host.tell(ClusterProtocol.PrepareSites.signed(ctx.getSystem(), runId, hocon, List.of(site),
+          ctx.getSelf().narrow()));
       ctx.watch(host); // its node lost before it answers: the site is down again
       return starting(ctx, runId, site, new ArrayList<>());
     });

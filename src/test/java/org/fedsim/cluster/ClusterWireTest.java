@@ -118,11 +118,9 @@ class ClusterWireTest {
             .getServiceInstances(ClusterProtocol.siteKey("WHITE"));
       }
       TestProbe<ClusterProtocol.HostReply> replies = rogue.createTestProbe();
-      String hocon = "rounds = 3";
-      String text = ClusterProtocol.PrepareSites.signedText("r-1", hocon, List.of("WHITE"),
-          akka.actor.typed.ActorRefResolver.get(rogue.system()).toSerializationFormat(replies.ref()));
-      offered.iterator().next().tell(new ClusterProtocol.PrepareSites("r-1", hocon, List.of("WHITE"), replies.ref(),
-          NodeIdentity.get(rogue.system()).sign(text)));
+      // signed as a server signs, but with the rogue's hospital certificate
+      offered.iterator().next().tell(ClusterProtocol.PrepareSites.signed(rogue.system(), "r-1", "rounds = 3",
+          List.of("WHITE"), replies.ref()));
       ClusterProtocol.PrepareFailed refused =
           replies.expectMessageClass(ClusterProtocol.PrepareFailed.class, Duration.ofSeconds(30));
       assertTrue(refused.reason().contains("is not a server's (role 'hospital')"), refused.reason());
