@@ -292,7 +292,7 @@ public final class ClusterRunGuardian {
       Map<String, Integer> trainRows = new LinkedHashMap<>();
       for (ClusterProtocol.SiteInfo site : ready) trainRows.put(site.site(), site.numTrain());
       try {
-        RunGuardian.checkRun(s, List.copyOf(trainRows.keySet()));
+        RunGuardian.checkSites(s, List.copyOf(trainRows.keySet()));
       } catch (RuntimeException e) {
         return fail(e);
       }

@@ -67,7 +67,7 @@ public final class RunGuardian {
       // every hospital's model starts from the run's initial global weights (it is sent them before any work)
       Supplier<LocalModel> models = models(s, inputs, initial);
       List<FlServer.Site> sites = new ArrayList<>();
-      checkRun(s, splits.stream().map(SiteSplit::site).toList());
+      checkSites(s, splits.stream().map(SiteSplit::site).toList());
       TimingModel timing = timing(s);
       Map<String, Double> expected = new HashMap<>();
       Map<String, Integer> index = new HashMap<>();
@@ -195,8 +195,8 @@ public final class RunGuardian {
    * it now, naming its key.
    */
   /**
-   * What a run's settings must agree with once its sites are known (scripted events and attacks name real sites, the
-   * rule has the updates it needs); a runner checks it before anything is written, and again when the run starts.
+   * {@link #checkSites}, and the strategy can be built for that many sites: what a runner checks before anything is
+   * written (when the run starts, building its strategy checks the rest).
    */
   public static void checkRun(Scenario s, List<String> sites) {
     checkSites(s, sites);
