@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.fedsim.cluster.ClusterRunGuardian;
 import org.fedsim.cluster.NodeConfig;
 import org.fedsim.cluster.SiteHost;
@@ -142,12 +141,7 @@ final class NodeCommand implements Callable<Integer> {
       return runServer(system);
     } finally {
       // coordinated shutdown: the node leaves the cluster gracefully, so no hospital node sees it as lost
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        org.slf4j.LoggerFactory.getLogger(NodeCommand.class).warn("the server node did not leave the cluster within 60 s");
-      }
+      org.fedsim.cluster.NodeStop.stop(system);
     }
   }
 
@@ -184,7 +178,7 @@ final class NodeCommand implements Callable<Integer> {
           DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
       System.out.println("fedsim node: hospital " + nodeName + " at " + Cluster.get(system).selfMember().address()
           + " holding " + sites + "; joining " + full.getStringList("akka.cluster.seed-nodes") + " (Ctrl-C to stop)");
-      system.getWhenTerminated().toCompletableFuture().get();
+      org.fedsim.cluster.NodeStop.await(system);
       boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
           .filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason())).isPresent();
       if (!downed) return 0;
