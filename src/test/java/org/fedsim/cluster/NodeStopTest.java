@@ -36,15 +36,20 @@ class NodeStopTest {
   @Test
   void anActorSystemThatDoesNotFinishTerminatingIsNotWaitedOutForever() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      ctx.spawn(Behaviors.receive(Object.class).onSignal(PostStop.class, s -> {
-        release.await(120, TimeUnit.SECONDS);
-        return Behaviors.same();
-      }).build(), "stuck");
+      ctx.spawn(Behaviors.setup(child -> {
+        started.countDown();
+        return Behaviors.receive(Object.class).onSignal(PostStop.class, s -> {
+          release.await(120, TimeUnit.SECONDS);
+          return Behaviors.same();
+        }).build();
+      }), "stuck");
       return Behaviors.empty();
     }), "stop-test", ConfigFactory.parseString(
         "akka.coordinated-shutdown.phases.actor-system-terminate.timeout = 1s").withFallback(ConfigFactory.load("test")));
     try {
+      assertTrue(started.await(60, TimeUnit.SECONDS), "the stuck actor started");
       long start = System.nanoTime();
       assertFalse(NodeStop.stop(system), "the actor system cannot have terminated");
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
