@@ -17,8 +17,13 @@ import picocli.CommandLine.Option;
             + "CA is reused. Passwords are random, in DIR/<node>.password (readable by you only).",
         "Each certificate names its node's role (OU=server or OU=hospital): a node cannot start with another role, "
             + "and hospital nodes start hospitals only for requests signed by a server certificate.",
+        "--sites binds a hospital node to its sites (named in its certificate): the server refuses any other site "
+            + "from it, and the node will not start holding one. A hospital certificate without --sites may serve "
+            + "any site.",
         "Not for production: a real deployment uses its own PKI."},
-    footer = {"", "Example:", "  fedsim certs --out certs --nodes server,h1,h2,h3"})
+    footer = {"", "Examples:", "  fedsim certs --out certs --nodes server,h1,h2,h3",
+        "  fedsim certs --out certs --nodes server,h1,h2 \\",
+        "      --sites h1=WHITE,BLACK --sites 'h2=HISPANIC/LATINO'"})
 final class CertsCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory for the CA and keystores")
   Path out;
@@ -32,12 +37,19 @@ final class CertsCommand implements Callable<Integer> {
           + DevCertificates.DEFAULT_SERVER + "', if listed); the others get hospital certificates")
   List<String> servers;
 
+  @Option(names = "--sites", paramLabel = "NODE=SITE[,SITE...]",
+      description = "bind a hospital node to these sites (repeat for each node); default: unbound, any site")
+  java.util.Map<String, String> sites = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() {
     List<Path> written;
     OutputDirectory.check(out, "--out");
+    java.util.Map<String, List<String>> bound = new java.util.LinkedHashMap<>();
+    sites.forEach((node, list) -> bound.put(node, List.of(list.split(",", -1))));
     try {
-      written = servers == null ? DevCertificates.create(out, nodes) : DevCertificates.create(out, nodes, servers);
+      written = DevCertificates.create(out, nodes, servers != null ? servers : DevCertificates.defaultServers(nodes),
+          bound);
     } catch (IllegalArgumentException e) {
       throw new org.fedsim.scenario.ScenarioException(e.getMessage(), e);
     }

@@ -133,7 +133,9 @@ final class NodeCommand implements Callable<Integer> {
     Config full = NodeConfig.build(base, role, nodeName)
         .withValue("fedsim.training-dispatcher.thread-pool-executor.fixed-pool-size",
             com.typesafe.config.ConfigValueFactory.fromAnyRef(trainingThreads));
-    org.fedsim.cluster.NodeIdentity.of(full).requireRole(role);
+    org.fedsim.cluster.NodeIdentity identity = org.fedsim.cluster.NodeIdentity.of(full);
+    identity.requireRole(role);
+    if (!server) identity.requireSites(sites);
     ModelFactory.warmUpInBackground();
     if (!server) return runHospital(full, nodeName);
     ActorSystem<Void> system = start(full);

@@ -73,11 +73,52 @@ public final class ClusterProtocol {
    */
   public record ExternalInfo(String site, int index, int rows) implements CborSerializable {}
 
-  /** The hospitals of a {@link PrepareSites} are up, and its external sites are ready to be scored. */
+  /**
+   * The hospitals of a {@link PrepareSites} are up, and its external sites are ready to be scored; {@code credential}:
+   * the hospital node's signature over {@link #signedText} and its certificate, which the server checks (a hospital
+   * certificate may bind the sites its node can serve) before it sends any site a model.
+   */
   public record SitesReady(String runId, String host, int numFeatures, List<SiteInfo> sites,
-      List<ExternalInfo> external) implements HostReply {
+      List<ExternalInfo> external, NodeIdentity.Credential credential) implements HostReply {
     public SitesReady {
       external = external == null ? List.of() : List.copyOf(external);
+      credential = credential == null ? NodeIdentity.Credential.NONE : credential;
+    }
+
+    /** An answer signed with the key of the node {@code system} runs on (unsigned without TLS). */
+    public static SitesReady signed(akka.actor.typed.ActorSystem<?> system, String runId, String host,
+        int numFeatures, List<SiteInfo> sites, List<ExternalInfo> external) {
+      SitesReady unsigned = new SitesReady(runId, host, numFeatures, sites, external, null);
+      return new SitesReady(runId, host, numFeatures, sites, external,
+          NodeIdentity.get(system).sign(unsigned.signedText(system)));
+    }
+
+    /** What the hospital node signs: the run, every site with its actor and row counts, the external sites. */
+    String signedText(akka.actor.typed.ActorSystem<?> system) {
+      akka.actor.typed.ActorRefResolver resolver = akka.actor.typed.ActorRefResolver.get(system);
+      StringBuilder text = new StringBuilder("fedsim SitesReady v1\n").append(runId).append('\n').append(host)
+          .append('\n').append(numFeatures).append('\n');
+      for (SiteInfo s : sites) {
+        text.append("site ").append(s.index()).append(' ').append(s.numTrain()).append(' ').append(s.numValidation())
+            .append(' ').append(resolver.toSerializationFormat(s.ref())).append(' ').append(s.site()).append('\n');
+      }
+      for (ExternalInfo x : external) {
+        text.append("external ").append(x.index()).append(' ').append(x.rows()).append(' ').append(x.site())
+            .append('\n');
+      }
+      return text.toString();
+    }
+
+    /**
+     * Why the server node {@code system} must not use this answer (null: it may): with TLS, it must be signed by a
+     * hospital certificate of the cluster's CA that holds every site in it.
+     */
+    public String notFromAHospital(akka.actor.typed.ActorSystem<?> system) {
+      List<String> names = new java.util.ArrayList<>();
+      sites.forEach(s -> names.add(s.site()));
+      external.forEach(x -> names.add(x.site()));
+      String why = NodeIdentity.get(system).notAHospitalFor(signedText(system), credential, names);
+      return why == null ? null : "the answer of hospital node " + host + " is refused: " + why;
     }
   }
 

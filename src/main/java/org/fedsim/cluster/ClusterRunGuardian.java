@@ -248,6 +248,8 @@ public final class ClusterRunGuardian {
       return Behaviors.receive(Object.class)
           .onMessage(ClusterProtocol.SitesReady.class, r -> {
             if (!r.runId().equals(runId)) return Behaviors.same();
+            String refused = r.notFromAHospital(ctx.getSystem());
+            if (refused != null) return fail(new ScenarioException("run " + spec.label() + ": " + refused));
             pending.removeIf(h -> r.sites().stream().anyMatch(s -> h.equals(hostOf.get(s.site())))
                 || r.external().stream().anyMatch(x -> h.equals(hostOf.get(x.site()))));
             r.external().forEach(x -> externalSites.put(x.index(), x));
@@ -395,6 +397,12 @@ public final class ClusterRunGuardian {
           })
           .onMessage(ClusterProtocol.SitesReady.class, r -> {
             if (!r.runId().equals(runId)) return Behaviors.same();
+            String refused = r.notFromAHospital(ctx.getSystem());
+            if (refused != null) {
+              ctx.getLog().error("run {}: {}; its sites stay out", spec.label(), refused);
+              r.sites().forEach(site -> gone.add(site.site()));
+              return Behaviors.same();
+            }
             if (r.numFeatures() != numFeatures) {
               ctx.getLog().error("run {}: returning node {} has {} features, the run {}: its sites stay out",
                   spec.label(), r.host(), r.numFeatures(), numFeatures);

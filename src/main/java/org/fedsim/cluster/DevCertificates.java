@@ -57,7 +57,12 @@ public final class DevCertificates {
 
   /** As {@link #create(Path, List, List)}, the node named {@value #DEFAULT_SERVER} (if listed) being the server. */
   public static List<Path> create(Path dir, List<String> nodes) {
-    return create(dir, nodes, nodes.contains(DEFAULT_SERVER) ? List.of(DEFAULT_SERVER) : List.of());
+    return create(dir, nodes, defaultServers(nodes));
+  }
+
+  /** The servers when none are named: the node named {@value #DEFAULT_SERVER}, if listed. */
+  public static List<String> defaultServers(List<String> nodes) {
+    return nodes.contains(DEFAULT_SERVER) ? List.of(DEFAULT_SERVER) : List.of();
   }
 
   /**
@@ -65,6 +70,30 @@ public final class DevCertificates {
    * with server certificates, the others with hospital certificates; returns the files written.
    */
   public static List<Path> create(Path dir, List<String> nodes, List<String> servers) {
+    return create(dir, nodes, servers, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #create(Path, List, List)}, each hospital node in {@code sites} bound to the sites listed for it (its
+   * certificate names them; the server refuses any other site from it). A hospital not in {@code sites} may serve
+   * any site.
+   */
+  public static List<Path> create(Path dir, List<String> nodes, List<String> servers,
+      java.util.Map<String, List<String>> sites) {
+    for (java.util.Map.Entry<String, List<String>> e : sites.entrySet()) {
+      if (!nodes.contains(e.getKey())) {
+        throw new IllegalArgumentException("--sites " + e.getKey() + "=...: '" + e.getKey() + "' is not one of --nodes "
+            + nodes);
+      }
+      if (servers.contains(e.getKey())) {
+        throw new IllegalArgumentException("--sites " + e.getKey() + "=...: '" + e.getKey()
+            + "' is a server; only hospital nodes hold sites");
+      }
+      if (e.getValue().isEmpty() || e.getValue().stream().anyMatch(String::isBlank)) {
+        throw new IllegalArgumentException("--sites " + e.getKey() + "=" + String.join(",", e.getValue())
+            + ": expected NODE=SITE[,SITE...] with non-empty site names");
+      }
+    }
     if (nodes.isEmpty()) throw new IllegalArgumentException("--nodes: expected at least one node name");
     for (String s : servers) {
       if (!nodes.contains(s)) {
@@ -98,7 +127,8 @@ public final class DevCertificates {
       try {
         List<Future<?>> jobs = new ArrayList<>();
         for (String node : nodes) jobs.add(pool.submit(() -> {
-          createNode(dir, node, servers.contains(node) ? NodeConfig.ROLE_SERVER : NodeConfig.ROLE_HOSPITAL);
+          createNode(dir, node, servers.contains(node) ? NodeConfig.ROLE_SERVER : NodeConfig.ROLE_HOSPITAL,
+              sites.getOrDefault(node, List.of()));
           return null;
         }));
         for (Future<?> job : jobs) job.get();
@@ -132,7 +162,7 @@ public final class DevCertificates {
         "-keystore", trustStore(dir).toString(), "-storetype", "PKCS12", "-storepass:file", trustPass);
   }
 
-  private static void createNode(Path dir, String node, String role) throws IOException {
+  private static void createNode(Path dir, String node, String role, List<String> sites) throws IOException {
     String caPass = passwordFile(dir.resolve(CA), CA).toString();
     String pass = newPassword(passwordFile(dir, node)).toString();
     String ks = keyStore(dir, node).toString();
@@ -143,9 +173,15 @@ public final class DevCertificates {
           "SHA256withECDSA", "-dname", "CN=" + node + ", " + NodeIdentity.ROLE_UNIT + "=" + role + ", O=fedsim", "-validity", VALIDITY_DAYS, "-keystore", ks,
           "-storetype", "PKCS12", "-storepass:file", pass);
       keytool("-certreq", "-alias", "node", "-keystore", ks, "-storepass:file", pass, "-file", csr.toString());
-      keytool("-gencert", "-rfc", "-alias", CA, "-keystore", keyStore(dir.resolve(CA), CA).toString(), "-storepass:file", caPass,
-          "-infile", csr.toString(), "-outfile", pem.toString(), "-validity", VALIDITY_DAYS,
-          "-ext", "KeyUsage=digitalSignature", "-ext", "ExtendedKeyUsage=serverAuth,clientAuth");
+      List<String> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", CA, "-keystore",
+          keyStore(dir.resolve(CA), CA).toString(), "-storepass:file", caPass, "-infile", csr.toString(), "-outfile",
+          pem.toString(), "-validity", VALIDITY_DAYS, "-ext", "KeyUsage=digitalSignature", "-ext",
+          "ExtendedKeyUsage=serverAuth,clientAuth"));
+      if (!sites.isEmpty()) { // the sites as URIs in the subject alternative names (URL-encoded: no ',' left)
+        gencert.addAll(List.of("-ext", "SAN=" + String.join(",",
+            sites.stream().map(site -> "uri:" + NodeIdentity.siteUri(site)).toList())));
+      }
+      keytool(gencert.toArray(String[]::new));
       keytool("-importcert", "-noprompt", "-alias", "fedsim-ca", "-file", dir.resolve("ca.pem").toString(),
           "-keystore", ks, "-storepass:file", pass);
       keytool("-importcert", "-alias", "node", "-file", pem.toString(), "-keystore", ks, "-storepass:file", pass);
@@ -153,7 +189,8 @@ public final class DevCertificates {
       Files.deleteIfExists(csr);
       Files.deleteIfExists(pem);
     }
-    log.info("issued {} (CN={}, role {}) signed by the CA in {}", ks, node, role, dir);
+    log.info("issued {} (CN={}, role {}{}) signed by the CA in {}", ks, node, role,
+        sites.isEmpty() ? "" : ", sites " + sites, dir);
   }
 
   /** A random password, written to {@code file} readable by its owner only; returns the file. */

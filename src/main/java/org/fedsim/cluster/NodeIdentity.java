@@ -37,6 +37,8 @@ import org.fedsim.scenario.ScenarioException;
 public final class NodeIdentity implements Extension {
   static final String ROLE_UNIT = "OU";
   private static final String ALGORITHM = "SHA256withECDSA";
+  /** A site bound to a hospital certificate: {@code urn:fedsim:site:} + the URL-encoded site name (a SAN URI). */
+  static final String SITE_URI = "urn:fedsim:site:";
   private static final String SSL = "akka.remote.artery.ssl.config-ssl-engine.";
 
   /** A signature over a request and the certificate that makes it checkable (Base64 DER; empty without TLS). */
@@ -126,6 +128,20 @@ public final class NodeIdentity implements Extension {
    * Without TLS every request passes.
    */
   public String notAServer(String request, Credential credential) {
+    return notSignedBy(NodeConfig.ROLE_SERVER, request, credential, List.of());
+  }
+
+  /**
+   * Why {@code credential} does not show that a hospital node of this cluster entitled to {@code sites} made
+   * {@code answer}, or null when it does: as {@link #notAServer}, for role hospital, and when its certificate binds
+   * sites ({@code fedsim certs --sites}), every one of {@code sites} among them. A hospital certificate that binds
+   * none may serve any site. Without TLS every answer passes.
+   */
+  public String notAHospitalFor(String answer, Credential credential, List<String> sites) {
+    return notSignedBy(NodeConfig.ROLE_HOSPITAL, answer, credential, sites);
+  }
+
+  private String notSignedBy(String role, String request, Credential credential, List<String> sites) {
     if (certificate == null) return null;
     if (credential == null || credential.certificate().isEmpty()) return "the request is not signed";
     X509Certificate cert;
@@ -142,8 +158,17 @@ public final class NodeIdentity implements Extension {
     } catch (GeneralSecurityException e) {
       return "certificate '" + subject + "' is not valid now: " + e.getMessage();
     }
-    if (!NodeConfig.ROLE_SERVER.equals(roleOf(cert))) {
-      return "certificate '" + subject + "' is not a server's (role '" + roleOf(cert) + "')";
+    if (!role.equals(roleOf(cert))) {
+      String whose = role.equals(NodeConfig.ROLE_SERVER) ? "a server's" : "a " + role + " node's";
+      return "certificate '" + subject + "' is not " + whose + " (role '" + roleOf(cert) + "')";
+    }
+    List<String> bound = sitesOf(cert);
+    if (!bound.isEmpty()) {
+      for (String site : sites) {
+        if (!bound.contains(site)) {
+          return "certificate '" + subject + "' does not hold site " + site + " (it holds " + bound + ")";
+        }
+      }
     }
     try {
       Signature s = Signature.getInstance(ALGORITHM);
@@ -169,6 +194,44 @@ public final class NodeIdentity implements Extension {
       }
     }
     return false;
+  }
+
+  /** The sites this node's certificate binds it to (empty: none bound, or no certificate). */
+  public List<String> sites() {
+    return certificate == null ? List.of() : sitesOf(certificate);
+  }
+
+  /** Fails, naming the certificate, unless it lets this node hold every one of {@code sites}. */
+  public void requireSites(List<String> sites) {
+    List<String> bound = sites();
+    if (bound.isEmpty()) return;
+    List<String> missing = sites.stream().filter(s -> !bound.contains(s)).toList();
+    if (missing.isEmpty()) return;
+    throw new ScenarioException("--sites: this node's certificate '" + certificate.getSubjectX500Principal().getName()
+        + "' does not hold " + missing + " (it holds " + bound + "); the server would refuse them. Hold only those, "
+        + "or issue a certificate for them: fedsim certs --out DIR --nodes NAME --sites NAME=SITE,SITE");
+  }
+
+  /** The URI in a certificate's subject alternative names that binds one site to it. */
+  static String siteUri(String site) {
+    return SITE_URI + java.net.URLEncoder.encode(site, StandardCharsets.UTF_8);
+  }
+
+  /** The sites a certificate binds (its {@code urn:fedsim:site:} subject alternative names), in order. */
+  static List<String> sitesOf(X509Certificate cert) {
+    List<String> out = new ArrayList<>();
+    try {
+      java.util.Collection<List<?>> names = cert.getSubjectAlternativeNames();
+      if (names == null) return List.of();
+      for (List<?> name : names) {
+        if (Integer.valueOf(6).equals(name.get(0)) && name.get(1) instanceof String uri && uri.startsWith(SITE_URI)) {
+          out.add(java.net.URLDecoder.decode(uri.substring(SITE_URI.length()), StandardCharsets.UTF_8));
+        }
+      }
+    } catch (java.security.cert.CertificateParsingException | IllegalArgumentException e) {
+      return List.of("(unreadable: " + e.getMessage() + ")"); // binds nothing a site could be named
+    }
+    return List.copyOf(out);
   }
 
   /** The role in a certificate's subject (its OU), or "". */

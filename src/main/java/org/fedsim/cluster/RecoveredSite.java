@@ -33,6 +33,11 @@ final class RecoveredSite {
     return Behaviors.receive(Object.class)
         .onMessage(ClusterProtocol.SitesReady.class, r -> {
           if (!r.runId().equals(runId) || r.sites().size() != 1) return Behaviors.same();
+          String refused = r.notFromAHospital(ctx.getSystem());
+          if (refused != null) {
+            ctx.getLog().error("run {}: site {} could not be recovered: {}", runId, site, refused);
+            return Behaviors.stopped();
+          }
           ActorRef<HospitalProtocol.Command> hospital = r.sites().get(0).ref();
           ctx.watch(hospital);
           for (Object m : held) hospital.tell((HospitalProtocol.Command) m);

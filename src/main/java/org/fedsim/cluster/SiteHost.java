@@ -221,7 +221,7 @@ public final class SiteHost extends AbstractBehavior<ClusterProtocol.HostCommand
       infos.add(new ClusterProtocol.SiteInfo(site, index, split.train().size(), split.validation().size(), ref));
     }
     getContext().getLog().info("run {}: started sites {} ({} features)", p.runId(), p.sites(), inputs);
-    return new ClusterProtocol.SitesReady(p.runId(), host, inputs, infos, externals);
+    return ClusterProtocol.SitesReady.signed(getContext().getSystem(), p.runId(), host, inputs, infos, externals);
   }
 
   private static int externalIndexOf(Prepared data, String site) {

@@ -46,6 +46,21 @@ class NodeCommandTest extends InProcessCli {
   }
 
   @Test
+  void aHospitalNodeCannotStartHoldingASiteItsCertificateDoesNotBind(@TempDir Path tmp) {
+    assertEquals(0, execute("certs", "--out", tmp.toString(), "--nodes", "server,h1", "--sites",
+        "h1=WHITE,HISPANIC/LATINO"));
+    refused("--sites: this node's certificate 'CN=h1,OU=hospital,O=fedsim' does not hold [BLACK] (it holds [WHITE, "
+        + "HISPANIC/LATINO])", "node", "--role", "hospital", "--sites", "WHITE,BLACK", "--name", "h1", "--certs",
+        tmp.toString());
+    refused("--sites server=...: 'server' is a server", "certs", "--out", tmp.resolve("x").toString(), "--nodes",
+        "server,h2", "--sites", "server=WHITE");
+    refused("--sites h9=...: 'h9' is not one of --nodes", "certs", "--out", tmp.resolve("x").toString(), "--nodes",
+        "h2", "--sites", "h9=WHITE");
+    refused("--sites h2=WHITE,: expected NODE=SITE[,SITE...]", "certs", "--out", tmp.resolve("x").toString(),
+        "--nodes", "h2", "--sites", "h2=WHITE,");
+  }
+
+  @Test
   void certsRefusesBadNodeNamesAndClusterDemoBadCounts(@TempDir Path tmp) {
     refused("not a usable node name", "certs", "--out", tmp.toString(), "--nodes", "a b");
     refused("--restart-after needs --kill-at-round", "cluster-demo", "--restart-after", "2");

@@ -42,7 +42,7 @@ class ClusterWireTest {
               NodeIdentity.Credential.NONE),
           new ClusterProtocol.SitesReady("abc-1", "h1", 6,
               List.of(new ClusterProtocol.SiteInfo("WHITE", 0, 2419, 605, hospital.ref())),
-              List.of(new ClusterProtocol.ExternalInfo("NATIVE", 0, 8))),
+              List.of(new ClusterProtocol.ExternalInfo("NATIVE", 0, 8)), new NodeIdentity.Credential("MIIBh1", "MEUCh1")),
           new ClusterProtocol.EvaluateExternal("abc-1", 3, new ModelWeights(new float[] {1f, -2f}), guardian.ref()),
           new ClusterProtocol.ExternalScores("abc-1", 3, "h1", hostProbe.ref(), List.of(new ClusterProtocol.ExternalScore(0,
               new org.fedsim.scenario.ExperimentRunner.ExternalEvaluation("NATIVE", 8, 0.75, 0.8, 0.5)))),
@@ -126,6 +126,48 @@ class ClusterWireTest {
       assertTrue(refused.reason().contains("CN=rogue"), refused.reason());
     } finally {
       stop(b, rogue);
+    }
+  }
+
+  /**
+   * A hospital node bound by its certificate to WHITE but holding BLACK too (another build, or --sites checked
+   * nowhere): its signed answer for WHITE is accepted by the server node, its answer for BLACK refused, naming it.
+   */
+  @Test
+  void theServerRefusesSitesAHospitalsCertificateDoesNotHold(@TempDir Path tmp) throws Exception {
+    DevCertificates.create(tmp, List.of("server", "h1"), List.of("server"), java.util.Map.of("h1", List.of("WHITE")));
+    int portA = freePort();
+    int portB = freePort();
+    ActorTestKit server = ActorTestKit.create("fedsim", node(tmp, "server", NodeConfig.ROLE_SERVER, portA, portA));
+    ActorTestKit h1 = ActorTestKit.create("fedsim", node(tmp, "h1", NodeConfig.ROLE_HOSPITAL, portB, portA));
+    try {
+      h1.system().systemActorOf(SiteHost.create("h1", List.of("WHITE", "BLACK"), null), "site-host",
+          akka.actor.typed.Props.empty());
+      String hocon = org.fedsim.scenario.ScenarioLoader.load(Path.of("scenarios/seed-mimic.conf"), List.of("rounds=1"),
+          null).runs().get(0).hocon();
+      java.util.Map<String, String> verdicts = new java.util.LinkedHashMap<>();
+      for (String site : List.of("WHITE", "BLACK")) {
+        TestProbe<Receptionist.Listing> listings = server.createTestProbe();
+        server.system().receptionist().tell(Receptionist.subscribe(ClusterProtocol.siteKey(site), listings.ref()));
+        java.util.Set<akka.actor.typed.ActorRef<ClusterProtocol.HostCommand>> offered = java.util.Set.of();
+        while (offered.isEmpty()) {
+          offered = listings.expectMessageClass(Receptionist.Listing.class, Duration.ofSeconds(60))
+              .getServiceInstances(ClusterProtocol.siteKey(site));
+        }
+        TestProbe<ClusterProtocol.HostReply> replies = server.createTestProbe();
+        offered.iterator().next().tell(ClusterProtocol.PrepareSites.signed(server.system(), "run-" + site, hocon,
+            List.of(site), replies.ref()));
+        ClusterProtocol.SitesReady ready =
+            replies.expectMessageClass(ClusterProtocol.SitesReady.class, Duration.ofSeconds(60));
+        assertTrue(ready.sites().get(0).ref().path().address().hasGlobalScope(), "the answer crossed the wire");
+        verdicts.put(site, String.valueOf(ready.notFromAHospital(server.system())));
+      }
+      assertEquals("null", verdicts.get("WHITE"), "signed by h1, which holds WHITE");
+      assertTrue(verdicts.get("BLACK").contains("hospital node h1 is refused")
+          && verdicts.get("BLACK").contains("CN=h1") && verdicts.get("BLACK").contains("does not hold site BLACK"),
+          verdicts.get("BLACK"));
+    } finally {
+      stop(h1, server);
     }
   }
 

@@ -24,6 +24,8 @@ class NodeIdentityTest {
     cluster = tmp.resolve("cluster");
     foreign = tmp.resolve("foreign");
     DevCertificates.create(cluster, List.of("server", "h1", "boss"), List.of("server", "boss"));
+    DevCertificates.create(cluster, List.of("h2", "h3"), List.of(),
+        java.util.Map.of("h2", List.of("WHITE", "HISPANIC/LATINO", "a, b")));
     DevCertificates.create(foreign, List.of("server"));
   }
 
@@ -69,12 +71,37 @@ class NodeIdentityTest {
   }
 
   @Test
+  void aHospitalCertificateBindsItsSitesAndTheServerRefusesAnyOther() {
+    NodeIdentity h2 = identity(cluster, "h2", "hospital");
+    assertEquals(List.of("WHITE", "HISPANIC/LATINO", "a, b"), h2.sites(), "names with '/', ',' and spaces survive");
+    assertEquals(List.of(), identity(cluster, "h3", "hospital").sites(), "not bound");
+    h2.requireSites(List.of("HISPANIC/LATINO", "WHITE"));
+    String start = assertThrows(ScenarioException.class, () -> h2.requireSites(List.of("WHITE", "ASIAN"))).getMessage();
+    assertTrue(start.contains("CN=h2") && start.contains("does not hold [ASIAN]") && start.contains("--sites"), start);
+
+    NodeIdentity server = identity(cluster, "server", "server");
+    String answer = "fedsim SitesReady v1\nrun-1\nh2\n...";
+    NodeIdentity.Credential byH2 = h2.sign(answer);
+    assertNull(server.notAHospitalFor(answer, byH2, List.of("WHITE", "a, b")));
+    String other = server.notAHospitalFor(answer, byH2, List.of("WHITE", "ASIAN"));
+    assertTrue(other != null && other.contains("CN=h2") && other.contains("does not hold site ASIAN"), other);
+    assertNull(server.notAHospitalFor(answer, identity(cluster, "h3", "hospital").sign(answer), List.of("ASIAN")),
+        "an unbound hospital certificate serves any site");
+    String byServer = server.notAHospitalFor(answer, identity(cluster, "boss", "server").sign(answer), List.of("W"));
+    assertTrue(byServer.contains("is not a hospital node's (role 'server')"), byServer);
+    String altered = server.notAHospitalFor(answer + "x", byH2, List.of("WHITE"));
+    assertTrue(altered.contains("does not match"), altered);
+  }
+
+  @Test
   void withoutTlsThereIsNothingToSignOrCheck() {
     NodeIdentity plain = NodeIdentity.of(ClusterWireTest.node(null, "server", "server", 0, 25520));
     assertFalse(plain.certified());
     assertEquals(NodeIdentity.Credential.NONE, plain.sign("x"));
     assertNull(plain.notAServer("x", NodeIdentity.Credential.NONE));
+    assertNull(plain.notAHospitalFor("x", NodeIdentity.Credential.NONE, List.of("ANY")));
     plain.requireRole("server");
+    plain.requireSites(List.of("ANY"));
   }
 
   @Test
