@@ -1,15 +1,15 @@
 package org.fedsim.scenario;
 
 import static org.fedsim.scenario.ScenarioLoaderTest.assertMentions;
+import static org.fedsim.scenario.ScenarioLoaderTest.load;
+import static org.fedsim.scenario.ScenarioLoaderTest.loadFails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.fedsim.aggregation.StrategySettings;
 import org.fedsim.data.PartitionSettings;
 import org.junit.jupiter.api.Test;
@@ -23,14 +23,6 @@ class IneffectiveKeysTest {
 
   Path write(String name, String content) throws IOException {
     return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
-  }
-
-  static ScenarioLoader.Loaded load(Path file, String... sets) {
-    return ScenarioLoader.load(file, List.of(sets), null);
-  }
-
-  static ScenarioException refused(Path file, String... sets) {
-    return assertThrows(ScenarioException.class, () -> load(file, sets));
   }
 
   /**
@@ -67,7 +59,7 @@ class IneffectiveKeysTest {
     Path f = write("noeffect.conf", context.replace(", ", "\n") + "\n" + setting + "\n");
     int line = context.split(", ").length + 1;
     String key = setting.substring(0, setting.indexOf('=')).trim();
-    assertMentions(refused(f), "noeffect.conf:" + line + ": key '" + key + "'", "has no effect",
+    assertMentions(loadFails(f), "noeffect.conf:" + line + ": key '" + key + "'", "has no effect",
         key + " applies to " + appliesTo, "this scenario has", has + " (");
   }
 
@@ -78,28 +70,28 @@ class IneffectiveKeysTest {
         dataset.csv { path = "x.csv", features = [a, b] }
         dataset.synthetic.patients = 5000
         """);
-    assertMentions(refused(f), "csv.conf:3: key 'dataset.synthetic.patients' = 5000 has no effect",
+    assertMentions(loadFails(f), "csv.conf:3: key 'dataset.synthetic.patients' = 5000 has no effect",
         "applies to dataset.type 'synthetic'", "dataset.type 'csv' (", "csv.conf:1)");
   }
 
   @Test
   void theGoverningKeysDefaultIsNamedAsSuch() throws IOException {
     Path f = write("default.conf", "name = d\ndataset.partition.alpha = 0.3\n");
-    assertMentions(refused(f), "default.conf:2", "'natural' (reference.conf (default))",
+    assertMentions(loadFails(f), "default.conf:2", "'natural' (reference.conf (default))",
         "or set dataset.partition.type = dirichlet");
   }
 
   @Test
   void aSetFlagIsNamedAsWhereTheKeyWasWritten() throws IOException {
     Path f = write("set.conf", "dataset.partition.type = iid\n");
-    assertMentions(refused(f, "strategy.fedprox.mu=0.5"), "--set strategy.fedprox.mu=0.5: key 'strategy.fedprox.mu'",
+    assertMentions(loadFails(f, "strategy.fedprox.mu=0.5"), "--set strategy.fedprox.mu=0.5: key 'strategy.fedprox.mu'",
         "strategy.name 'fedprox'", "'fedavg' (reference.conf (default))");
   }
 
   @Test
   void everyKeyWithoutEffectIsReportedAtOnce() throws IOException {
     Path f = write("two.conf", "dataset.partition.alpha = 0.3\nstrategy.krum.f = 3\n");
-    assertMentions(refused(f), "two.conf:1: key 'dataset.partition.alpha'", "two.conf:2: key 'strategy.krum.f'");
+    assertMentions(loadFails(f), "two.conf:1: key 'dataset.partition.alpha'", "two.conf:2: key 'strategy.krum.f'");
   }
 
   @Test
@@ -141,7 +133,7 @@ class IneffectiveKeysTest {
           seed = [1, 2]
         }
         """);
-    assertMentions(refused(f), "nosweep.conf:1: key 'dataset.partition.alpha' = 0.3 has no effect",
+    assertMentions(loadFails(f), "nosweep.conf:1: key 'dataset.partition.alpha' = 0.3 has no effect",
         "'iid' (", "nosweep.conf:3) or 'quantity' (", "nosweep.conf:3) in every run of the sweep that sets it");
   }
 
@@ -151,7 +143,7 @@ class IneffectiveKeysTest {
         dataset.partition.type = iid
         sweep { dataset.partition.alpha = [0.1, 0.5] }
         """);
-    assertMentions(refused(f), "axis.conf:2: key 'dataset.partition.alpha' = 0.1 has no effect", "'iid' (", "axis.conf:1)");
+    assertMentions(loadFails(f), "axis.conf:2: key 'dataset.partition.alpha' = 0.1 has no effect", "'iid' (", "axis.conf:1)");
   }
 
   @Test
