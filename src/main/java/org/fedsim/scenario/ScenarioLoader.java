@@ -168,11 +168,13 @@ public final class ScenarioLoader {
     List<RunSpec> runs = new ArrayList<>();
     if (axes.isEmpty()) {
       Scenario scenario = toScenario(base); // validates the seed before the label shows it
+      IneffectiveKeys.check(List.of(base));
       runs.add(new RunSpec("seed=" + scenario.seed(), scenario, concise(base)));
       return runs;
     }
     List<String> keys = new ArrayList<>(axes.keySet());
     int[] idx = new int[keys.size()];
+    List<Config> points = new ArrayList<>();
     while (true) {
       Config cfg = base;
       List<String> label = new ArrayList<>();
@@ -182,9 +184,13 @@ public final class ScenarioLoader {
         label.add(shortKey(keys.get(a), keys) + "=" + labelValue(v));
       }
       runs.add(new RunSpec(String.join(",", label), toScenario(cfg), concise(cfg)));
+      points.add(cfg);
       int a = keys.size() - 1;
       while (a >= 0 && ++idx[a] == axes.get(keys.get(a)).size()) idx[a--] = 0;
-      if (a < 0) return runs;
+      if (a < 0) {
+        IneffectiveKeys.check(points); // the sweep as a whole: a key any of its runs uses is not refused
+        return runs;
+      }
     }
   }
 

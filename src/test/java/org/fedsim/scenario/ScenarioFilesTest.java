@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.fedsim.data.MissingValues;
 import org.fedsim.privacy.Calibration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,6 +42,18 @@ class ScenarioFilesTest {
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(file, List.of(), null);
     assertFalse(loaded.runs().isEmpty(), file.toString());
     assertFalse(loaded.name().isBlank(), file.toString());
+  }
+
+  /** What `fedsim run --resume` reads back: resolved.conf writes every key, defaults included. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarioFiles")
+  void everyShippedScenariosResolvedConfLoadsBack(Path file, @TempDir Path dir) throws IOException {
+    ScenarioLoader.Loaded loaded = ScenarioLoader.load(file, List.of(), null);
+    Path resolved = Files.writeString(dir.resolve("resolved.conf"), loaded.render());
+    ScenarioLoader.Loaded again = ScenarioLoader.load(resolved, List.of(), null);
+    assertEquals(loaded.name(), again.name());
+    assertEquals(loaded.runs().stream().map(RunSpec::label).toList(), again.runs().stream().map(RunSpec::label).toList());
+    assertEquals(loaded.render(), again.render());
   }
 
   @Test
