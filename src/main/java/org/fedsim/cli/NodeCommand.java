@@ -180,10 +180,15 @@ final class NodeCommand implements Callable<Integer> {
           DispatcherSelector.fromConfig(RunGuardian.TRAINING_DISPATCHER));
       System.out.println("fedsim node: hospital " + nodeName + " at " + Cluster.get(system).selfMember().address()
           + " holding " + sites + "; joining " + full.getStringList("akka.cluster.seed-nodes") + " (Ctrl-C to stop)");
-      org.fedsim.cluster.NodeStop.await(system);
+      boolean stopped = org.fedsim.cluster.NodeStop.await(system);
       boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
           .filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason())).isPresent();
       if (!downed) return 0;
+      if (!stopped) { // its port may still be held: a new actor system here could not bind it
+        System.out.println("fedsim node: hospital " + nodeName + " was downed by the cluster and its actor system did "
+            + "not finish stopping; exiting so that it can be started again");
+        return 1;
+      }
       System.out.println("fedsim node: hospital " + nodeName + " was downed by the cluster; joining again");
       Thread.sleep(2000);
     }

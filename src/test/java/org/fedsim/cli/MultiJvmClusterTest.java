@@ -114,12 +114,14 @@ class MultiJvmClusterTest {
     // must be back before the last round
     int rounds = 70;
     demo("cluster-demo", "--scenario", "scenarios/cluster-demo.conf", "--set", "rounds=" + rounds,
-        "--set", "timing.time-scale=0.05", "--kill-at-round", "2", "--restart-after", "2", "--dir", dir.toString(),
+        "--set", "timing.time-scale=0.05", "--set", "round-policy.deadline=60s", "--kill-at-round", "2",
+        "--restart-after", "2", "--dir", dir.toString(),
         "--base-port", "" + consecutiveFreePorts(4), "-q");
     // the second hospital node held BLACK and NATIVE (sites are dealt round-robin over three nodes)
     Map<Integer, String> black = statuses(dir.resolve("results/cluster/metrics.csv"), "BLACK");
     assertEquals(rounds, black.size(), "every round is in metrics.csv: " + black);
-    assertEquals("trained", black.get(1));
+    // a deadline of 3 s (60 simulated s): a loaded machine's slow training is not taken for the kill
+    assertTrue(black.get(1).equals("trained") || black.get(2).equals("trained"), black.toString());
     // killed after round 2's results: round 3 was under way, and BLACK may have finished it before the kill
     int dropped = first(black, "dropped", 3);
     int unreachable = first(black, "unreachable", dropped);
