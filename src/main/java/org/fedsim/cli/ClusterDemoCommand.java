@@ -77,6 +77,15 @@ final class ClusterDemoCommand implements Callable<Integer> {
 
   static final int HOSPITALS = 3;
 
+  /** The scenario's sites dealt round-robin over the hospital nodes h1, h2, h3 (a node without sites is left out). */
+  static java.util.Map<String, List<String>> deal(List<String> sites) {
+    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < sites.size(); i++) {
+      out.computeIfAbsent("h" + (i % HOSPITALS + 1), k -> new ArrayList<>()).add(sites.get(i));
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
     if (killAtRound < 0 || restartAfter < 0) throw new ScenarioException("--kill-at-round and --restart-after: >= 0");
@@ -87,19 +96,18 @@ final class ClusterDemoCommand implements Callable<Integer> {
         "cluster-demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     OutputDirectory.check(work, dir != null ? "--dir" : "working directory");
     Path certs = work.resolve("certs");
-    if (!noTls && !Files.exists(DevCertificates.keyStore(certs, "server"))) {
-      DevCertificates.create(certs, List.of("server", "h1", "h2", "h3"));
+    java.util.Map<String, List<String>> dealt = deal(sites);
+    if (!noTls && !Files.exists(DevCertificates.keyStore(certs, "server"))) { // each hospital bound to its sites
+      DevCertificates.create(certs, List.of("server", "h1", "h2", "h3"), List.of("server"), dealt);
     }
     int[] ports = ports();
     List<String> seeds = new ArrayList<>();
     for (int p : ports) seeds.add("127.0.0.1:" + p);
     List<NodeProcess> hospitals = new ArrayList<>();
-    for (int h = 0; h < HOSPITALS; h++) {
-      List<String> mine = new ArrayList<>();
-      for (int i = h; i < sites.size(); i += HOSPITALS) mine.add(sites.get(i));
-      if (mine.isEmpty()) continue;
-      hospitals.add(new NodeProcess("h" + (h + 1), work, nodeArgs("h" + (h + 1), ports[h + 1], seeds, certs,
-          List.of("--role", NodeConfig.ROLE_HOSPITAL, "--sites", String.join(",", mine)))));
+    for (java.util.Map.Entry<String, List<String>> node : dealt.entrySet()) {
+      int port = ports[hospitals.size() + 1];
+      hospitals.add(new NodeProcess(node.getKey(), work, nodeArgs(node.getKey(), port, seeds, certs,
+          List.of("--role", NodeConfig.ROLE_HOSPITAL, "--sites", String.join(",", node.getValue())))));
     }
     System.out.println("fedsim cluster-demo: server (this JVM) on port " + ports[0] + "; hospital nodes:");
     for (int h = 0; h < hospitals.size(); h++) {

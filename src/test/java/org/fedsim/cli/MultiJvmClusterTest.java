@@ -42,7 +42,11 @@ class MultiJvmClusterTest {
   @org.junit.jupiter.api.BeforeAll
   static void certificates() {
     certs = shared.resolve("certs");
-    DevCertificates.create(certs, List.of("server", "h1", "h2", "h3"));
+    // as cluster-demo issues them: each hospital bound to the sites it is dealt (both scenarios have the same sites)
+    List<String> sites = org.fedsim.scenario.ClusterRunSettings.of(org.fedsim.scenario.ScenarioLoader.load(
+        Path.of("scenarios/cluster-demo.conf"), List.of(), null).runs().get(0)).sites();
+    DevCertificates.create(certs, List.of("server", "h1", "h2", "h3"), List.of("server"),
+        ClusterDemoCommand.deal(sites));
   }
 
   /** A cluster-demo working directory that already holds the certificates. */
