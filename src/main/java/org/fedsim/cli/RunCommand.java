@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
+import org.fedsim.metrics.RunCheckpoints;
+import org.fedsim.metrics.RunRows;
 import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.scenario.RunSpec;
 import org.fedsim.scenario.ScenarioException;
@@ -71,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--parallel", paramLabel = "N", defaultValue = "0",
       description = "runs of a sweep that go on at once (default 0: one per core); the results are the same bytes "
-          + "as one at a time. A resumed sweep skips every run written and redoes those that were under way")
+          + "as one at a time. A resumed sweep skips every run written and goes on with those that were under way "
+          + "from their last finished rounds")
   int parallel;
 
   @Option(names = "--no-report", description = "do not write figures/*.png and report.html at the end "
@@ -108,12 +111,12 @@ final class RunCommand implements Callable<Integer> {
         throw e;
       }
       try (ResultsWriter writer = new ResultsWriter(dir)) {
-        int code = runAll(loaded, dir, writer, null, runner);
+        int code = runAll(loaded, dir, writer, null, false, runner);
         done = true;
         return code;
       } finally {
         // a failure (any, native errors included) before a round to go on from leaves nothing behind
-        if (!done && !Files.exists(dir.resolve(Checkpoint.FILE))) removeUnfinished(dir);
+        if (!done && !RunCheckpoints.resumable(dir)) removeUnfinished(dir);
         lock.close();
         if (!existed) deleteIfEmpty(dir);
       }
@@ -123,7 +126,7 @@ final class RunCommand implements Callable<Integer> {
   private static void refuseResults(Path dir) {
     if (Files.exists(dir.resolve("metrics.csv")) || Files.exists(dir.resolve("metrics.csv.partial"))) {
       throw new ScenarioException("output directory " + dir + " already holds results; choose another --out"
-          + (Files.exists(dir.resolve(Checkpoint.FILE)) ? ", or go on with it: fedsim run --resume " + dir : ""));
+          + (RunCheckpoints.resumable(dir) ? ", or go on with it: fedsim run --resume " + dir : ""));
     }
   }
 
@@ -143,6 +146,11 @@ final class RunCommand implements Callable<Integer> {
       } catch (java.io.IOException ignored) {
         // best effort: the error that stopped the run is what the user needs to see
       }
+    }
+    try {
+      RunCheckpoints.removeAll(dir); // rows of runs side by side that had not finished a round
+    } catch (java.io.IOException ignored) {
+      // best effort, as above
     }
   }
 
@@ -180,21 +188,25 @@ final class RunCommand implements Callable<Integer> {
     if (Files.exists(dir.resolve("metrics.csv"))) {
       throw new ScenarioException(dir + " holds a finished run (metrics.csv): nothing to resume");
     }
-    if (!Files.exists(dir.resolve(Checkpoint.FILE)) || !Files.exists(dir.resolve("metrics.csv.partial"))) {
-      throw new ScenarioException("nothing to resume in " + dir + ": no " + Checkpoint.FILE + " and metrics.csv.partial"
-          + " (a run leaves them after its first round); start the scenario again");
+    if (!RunCheckpoints.resumable(dir) || !Files.exists(dir.resolve("metrics.csv.partial"))) {
+      throw new ScenarioException("nothing to resume in " + dir + ": no " + Checkpoint.FILE + " (or "
+          + RunCheckpoints.DIR + "/*.json) and metrics.csv.partial (a run leaves them after its first round); start "
+          + "the scenario again");
     }
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(dir.resolve("resolved.conf"), List.of(), null);
-    Checkpoint checkpoint;
-    try {
-      checkpoint = Checkpoint.readFrom(dir);
-    } catch (java.io.IOException e) {
-      throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
+    // no checkpoint.json: a sweep side by side killed before its first run was written (only runs' own checkpoints)
+    Checkpoint checkpoint = null;
+    if (Files.exists(dir.resolve(Checkpoint.FILE))) {
+      try {
+        checkpoint = Checkpoint.readFrom(dir);
+      } catch (java.io.IOException e) {
+        throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
+      }
     }
     try (OutputDirectory lock = OutputDirectory.lock(dir, "--resume");
         ExperimentRunner runner = newRunner();
-        ResultsWriter writer = ResultsWriter.resume(dir, checkpoint)) {
-      return runAll(loaded, dir, writer, checkpoint, runner);
+        ResultsWriter writer = checkpoint == null ? new ResultsWriter(dir) : ResultsWriter.resume(dir, checkpoint)) {
+      return runAll(loaded, dir, writer, checkpoint, true, runner);
     }
   }
 
@@ -211,11 +223,12 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * Every run of the scenario not finished yet. One at a time, each round's rows and a checkpoint are written as it
-   * finishes; with more than one worker, runs go on side by side and each run's rows are written, in the sweep's
-   * order, once it and every run before it have finished (so metrics.csv is the same bytes either way).
+   * finishes; with more than one worker, runs go on side by side, each with its own rows file and checkpoint, and
+   * each run's rows are written, in the sweep's order, once it and every run before it have finished (so
+   * metrics.csv is the same bytes either way). {@code resuming}: runs side by side go on from their checkpoints.
    */
   private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from,
-      ExperimentRunner runner) {
+      boolean resuming, ExperimentRunner runner) {
     ConsoleReport console = new ConsoleReport(System.out, quiet);
     console.header(loaded, dir);
     String resolved = "# fedsim resolved scenario: every key, defaults and overrides included\n" + loaded.render();
@@ -225,17 +238,25 @@ final class RunCommand implements Callable<Integer> {
     List<RunSpec> todo = new ArrayList<>();
     RunSpec resumed = null;
     RunSpec unsummed = null; // finished all its rounds; killed before its summary was written
+    RunCheckpoints runFiles = new RunCheckpoints(dir);
+    java.util.Map<String, Checkpoint> sideBySide = new java.util.HashMap<>(); // runs' own checkpoints
     for (RunSpec run : loaded.runs()) {
-      if (done.contains(run.label())) continue;
+      if (done.contains(run.label())) {
+        if (resuming) runFiles.remove(run.label()); // killed after it was written, before its files went
+        continue;
+      }
       if (from != null && run.label().equals(from.run())) {
         if (from.state().round() >= run.scenario().rounds()) unsummed = run;
         else resumed = run;
       } else {
         todo.add(run);
+        Checkpoint own = resuming ? runFiles.read(run.label()) : null;
+        if (own != null) sideBySide.put(run.label(), own);
       }
     }
     int total = (resumed == null ? 0 : resumed.scenario().rounds() - from.state().round())
-        + todo.stream().mapToInt(r -> r.scenario().rounds()).sum();
+        + todo.stream().mapToInt(r -> r.scenario().rounds() - (sideBySide.containsKey(r.label())
+            ? Math.min(r.scenario().rounds(), sideBySide.get(r.label()).state().round()) : 0)).sum();
     Progress progress = new Progress(System.err, Progress.enabled(quiet), todo.size() + (resumed == null ? 0 : 1), total);
     console.perRoundLines(!progress.active());
     try {
@@ -243,10 +264,10 @@ final class RunCommand implements Callable<Integer> {
       if (unsummed != null) sweep.summaryFromCheckpoint(unsummed, from, "");
       if (resumed != null) sweep.runInPlace(resumed, from);
       int workers = workers(todo);
-      if (workers <= 1) {
+      if (workers <= 1 && sideBySide.isEmpty()) {
         for (RunSpec run : todo) sweep.runInPlace(run, null);
-      } else {
-        sweep.runSideBySide(todo, workers);
+      } else { // runs that were side by side go on so, whatever --parallel is now: their rows are in their files
+        sweep.runSideBySide(todo, workers, sideBySide, runFiles);
       }
     } finally {
       progress.close();
@@ -275,44 +296,60 @@ final class RunCommand implements Callable<Integer> {
 
     /** One run, its rows written and checkpointed round by round (from a checkpoint when {@code from} is given). */
     void runInPlace(RunSpec run, Checkpoint from) {
-      ServerState state = from == null ? null : from.state();
-      ResultsWriter.Participation[] tally = {from == null ? ResultsWriter.Participation.NONE : from.participation()};
-      double wallBefore = from == null ? 0 : from.wallSeconds();
-      if (from != null) console.resuming(run, state.round());
+      if (from != null) console.resuming(run, from.state().round());
       console.runStarting(run);
       progress.runStarted(run.label());
-      long start = System.nanoTime();
-      boolean external = !run.scenario().partition().externalSites().isEmpty();
-      ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
-        @Override
-        public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
-          writer.round(spec.label(), round);
-          tally[0] = tally[0].plus(round);
-          if (!external) checkpoint(spec, round);
-          console.round(spec, round);
-          progress.round(spec.label(), round.round(), round.rounds());
-          if (!external && afterRound != null) afterRound.accept(round);
-        }
-
-        @Override
-        public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
-            List<ExperimentRunner.ExternalEvaluation> ext) {
-          writer.external(spec.label(), round.round(), ext);
-          checkpoint(spec, round); // after the external rows, so that a resume keeps them
-          if (afterRound != null) afterRound.accept(round);
-        }
-
-        private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
-          writer.checkpoint(loaded.name(), round, spec.label(), tally[0],
-              wallBefore + (System.nanoTime() - start) / 1e9);
-        }
-      }, state);
+      Rounds rounds = new Rounds(writer, from, afterRound);
+      ExperimentRunner.RunResult result = runner.run(run, rounds, from == null ? null : from.state());
       if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
         summaryFromCheckpoint(run, from, result.stopReason());
       } else {
-        finished(run, result, tally[0], wallBefore + result.wallSeconds());
+        finished(run, result, rounds.tally, rounds.wallBefore + result.wallSeconds());
       }
       progress.runFinished(run.label());
+    }
+
+    /**
+     * What is done after every round of a run: its rows and a checkpoint written to {@code rows} (after the external
+     * rows, when there are external sites, so that a resume keeps them), its participation tallied, the round shown,
+     * and handed to {@code after} (null: nothing).
+     */
+    private final class Rounds implements ExperimentRunner.RoundListener {
+      private final RunRows rows;
+      private final java.util.function.Consumer<RunEvent.RoundCompleted> after;
+      private final double wallBefore;
+      private final long start = System.nanoTime();
+      private ResultsWriter.Participation tally;
+
+      Rounds(RunRows rows, Checkpoint from, java.util.function.Consumer<RunEvent.RoundCompleted> after) {
+        this.rows = rows;
+        this.after = after;
+        this.tally = from == null ? ResultsWriter.Participation.NONE : from.participation();
+        this.wallBefore = from == null ? 0 : from.wallSeconds();
+      }
+
+      @Override
+      public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
+        boolean external = !spec.scenario().partition().externalSites().isEmpty();
+        rows.round(spec.label(), round);
+        tally = tally.plus(round);
+        if (!external) checkpoint(spec, round);
+        console.round(spec, round);
+        progress.round(spec.label(), round.round(), round.rounds());
+        if (!external && after != null) after.accept(round);
+      }
+
+      @Override
+      public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
+          List<ExperimentRunner.ExternalEvaluation> ext) {
+        rows.external(spec.label(), round.round(), ext);
+        checkpoint(spec, round);
+        if (after != null) after.accept(round);
+      }
+
+      private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
+        rows.checkpoint(loaded.name(), round, spec.label(), tally, wallBefore + (System.nanoTime() - start) / 1e9);
+      }
     }
 
     /**
@@ -337,17 +374,22 @@ final class RunCommand implements Callable<Integer> {
       console.runFinished(result);
     }
 
-    /** A run's rounds (and external scores) held until the run's turn to be written. */
-    private record Held(RunEvent.RoundCompleted round, List<ExperimentRunner.ExternalEvaluation> external) {}
-
-    private record Outcome(ExperimentRunner.RunResult result, List<Held> rounds) {}
+    /**
+     * A run side by side, finished: its result (null when its checkpoint already held its last round), its rounds
+     * held for {@code afterRound} (run here, not before a resume), its tally and wall time, and the checkpoint it went
+     * on from (null: from round 1).
+     */
+    private record Outcome(ExperimentRunner.RunResult result, List<RunEvent.RoundCompleted> held,
+        ResultsWriter.Participation tally, double wallSeconds, Checkpoint from) {}
 
     /**
-     * {@code workers} runs at a time on their own threads (their hospitals share the training dispatcher); the
-     * rows of each are written in sweep order after it finishes, with a checkpoint at its last round, so a resumed
-     * sweep skips every run written and redoes the ones that were under way.
+     * {@code workers} runs at a time on their own threads (their hospitals share the training dispatcher), each
+     * writing its rows and a checkpoint per round into its own files ({@code files}), and going on from its own
+     * checkpoint in {@code from} when it has one. The rows of each are copied into metrics.csv.partial in sweep order
+     * after it finishes, with checkpoint.json then listing it as finished, so a resumed sweep skips every run written
+     * and goes on with the ones that were under way from their last rounds.
      */
-    void runSideBySide(List<RunSpec> runs, int workers) {
+    void runSideBySide(List<RunSpec> runs, int workers, java.util.Map<String, Checkpoint> from, RunCheckpoints files) {
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
         Thread t = new Thread(r, "fedsim-sweep");
         t.setDaemon(true);
@@ -355,43 +397,43 @@ final class RunCommand implements Callable<Integer> {
       });
       try {
         List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
-        for (RunSpec run : runs) futures.add(pool.submit(() -> runHeld(run)));
-        for (int i = 0; i < runs.size(); i++) commit(runs.get(i), await(futures.get(i)));
+        for (RunSpec run : runs) futures.add(pool.submit(() -> runHeld(run, from.get(run.label()), files)));
+        for (int i = 0; i < runs.size(); i++) commit(runs.get(i), await(futures.get(i)), files);
       } finally {
         pool.shutdownNow();
       }
     }
 
-    private Outcome runHeld(RunSpec run) {
+    private Outcome runHeld(RunSpec run, Checkpoint from, RunCheckpoints files) {
       progress.runStarted(run.label());
-      List<Held> held = new ArrayList<>();
-      ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
-        @Override
-        public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
-          held.add(new Held(round, List.of()));
-          console.round(spec, round);
-          progress.round(spec.label(), round.round(), round.rounds());
+      if (from != null) {
+        console.resuming(run, from.state().round());
+        if (from.state().round() >= run.scenario().rounds()) { // killed after its last round, before its turn
+          progress.runFinished(run.label());
+          return new Outcome(null, List.of(), from.participation(), from.wallSeconds(), from);
         }
-
-        @Override
-        public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
-            List<ExperimentRunner.ExternalEvaluation> ext) {
-          held.set(held.size() - 1, new Held(round, ext));
-        }
-      });
+      }
+      List<RunEvent.RoundCompleted> held = new ArrayList<>();
+      ExperimentRunner.RunResult result;
+      Rounds rounds;
+      try (RunCheckpoints.Writer rows = files.open(run.label(), from)) {
+        rounds = new Rounds(rows, from, afterRound == null ? null : held::add);
+        result = runner.run(run, rounds, from == null ? null : from.state());
+      }
       progress.runFinished(run.label());
-      return new Outcome(result, held);
+      return new Outcome(result, held, rounds.tally, rounds.wallBefore + result.wallSeconds(), from);
     }
 
-    private void commit(RunSpec run, Outcome o) {
-      ResultsWriter.Participation tally = ResultsWriter.Participation.NONE;
-      for (Held h : o.rounds()) {
-        writer.round(run.label(), h.round());
-        if (!h.external().isEmpty()) writer.external(run.label(), h.round().round(), h.external());
-        tally = tally.plus(h.round());
-        if (afterRound != null) afterRound.accept(h.round());
+    private void commit(RunSpec run, Outcome o, RunCheckpoints files) {
+      writer.rowsFrom(files.rowsFile(run.label()));
+      if (afterRound != null) o.held().forEach(afterRound);
+      if (o.result() == null || o.result().rounds().isEmpty()) { // every round was in its checkpoint
+        summaryFromCheckpoint(run, o.from(), o.result() == null ? "" : o.result().stopReason());
+        writer.checkpoint(o.from());
+      } else {
+        finished(run, o.result(), o.tally(), o.wallSeconds());
       }
-      finished(run, o.result(), tally, o.result().wallSeconds());
+      files.remove(run.label());
     }
 
     private static Outcome await(java.util.concurrent.Future<Outcome> f) {

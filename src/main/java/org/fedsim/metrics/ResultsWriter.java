@@ -29,7 +29,7 @@ import org.fedsim.server.SiteStatus;
  * rows go to {@code metrics.csv.partial} as rounds finish, and each file is moved into place atomically by
  * {@link #finish}. metrics.csv holds no wall-clock value, so the same scenario and seed give the same bytes.
  */
-public final class ResultsWriter implements AutoCloseable {
+public final class ResultsWriter implements AutoCloseable, RunRows {
   public static final List<String> COLUMNS = List.of(
       "run", "round", "site", "participated", "n_train", "n_val", "accuracy", "auc", "loss", "epsilon", "status",
       "selected", "sim_ms", "drift", "drift_max", "cosine");
@@ -143,12 +143,22 @@ public final class ResultsWriter implements AutoCloseable {
   }
 
   /** After a round's rows: record where the run stands, so that --resume can go on from here. */
+  @Override
   public void checkpoint(String scenario, RunEvent.RoundCompleted round, String run, Participation participation,
       double wallSeconds) {
+    checkpoint(new Checkpoint(Checkpoint.FORMAT, scenario, summaries, run, round.state(), participation, wallSeconds,
+        0, RunSummary.of(run, round, participation, wallSeconds), round.sites()));
+  }
+
+  /**
+   * After the rows of a run side by side were copied in and its summary added: {@code run}, that run's own last
+   * checkpoint, becomes the directory's (with the finished runs and the bytes of metrics.csv.partial so far).
+   */
+  public void checkpoint(Checkpoint run) {
     try {
       csv.flush();
-      new Checkpoint(Checkpoint.FORMAT, scenario, summaries, run, round.state(), participation, wallSeconds,
-          Files.size(partial), RunSummary.of(run, round, participation, wallSeconds), round.sites()).writeTo(dir);
+      new Checkpoint(Checkpoint.FORMAT, run.scenario(), summaries, run.run(), run.state(), run.participation(),
+          run.wallSeconds(), Files.size(partial), run.sofar(), run.lastSites()).writeTo(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a checkpoint into " + dir + ": " + e.getMessage(), e);
     }
@@ -168,7 +178,13 @@ public final class ResultsWriter implements AutoCloseable {
   }
 
   /** Append one round's rows (flushed, so a long sweep's progress is on disk). */
+  @Override
   public void round(String run, RunEvent.RoundCompleted r) {
+    printRound(csv, run, r);
+  }
+
+  /** One round's rows (every site, then {@code ALL}) into {@code csv}, flushed. */
+  static void printRound(CSVPrinter csv, String run, RunEvent.RoundCompleted r) {
     try {
       for (SiteRound s : r.sites()) {
         csv.printRecord(run, r.round(), s.site(), s.participated() ? 1 : 0, s.numTrain(), s.numValidation(),
@@ -221,7 +237,14 @@ public final class ResultsWriter implements AutoCloseable {
    * Append a round's external-site rows (after its site and ALL rows): the global model scored on every row of a
    * site held out of training; n_train 0, not selected, status {@value #EXTERNAL}.
    */
+  @Override
   public void external(String run, int round, List<ExperimentRunner.ExternalEvaluation> external) {
+    printExternal(csv, run, round, external);
+  }
+
+  /** A round's external-site rows into {@code csv}, flushed. */
+  static void printExternal(CSVPrinter csv, String run, int round,
+      List<ExperimentRunner.ExternalEvaluation> external) {
     try {
       for (ExperimentRunner.ExternalEvaluation e : external) {
         csv.printRecord(run, round, e.site(), 0, 0, e.rows(), num(e.accuracy()), num(e.auc()), num(e.loss()), "",
@@ -230,6 +253,20 @@ public final class ResultsWriter implements AutoCloseable {
       csv.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Appends, as they are, the rows a run side by side wrote into its own file ({@link RunCheckpoints}): its turn in
+   * the sweep's order has come.
+   */
+  public void rowsFrom(Path runRows) {
+    try {
+      csv.flush();
+      csv.getOut().append(Files.readString(runRows, StandardCharsets.UTF_8));
+      csv.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + runRows + " into " + partial + ": " + e.getMessage(), e);
     }
   }
 
@@ -253,6 +290,7 @@ public final class ResultsWriter implements AutoCloseable {
       writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
       Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
+      RunCheckpoints.removeAll(dir);
       finished = true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot finish results in " + dir + ": " + e.getMessage(), e);

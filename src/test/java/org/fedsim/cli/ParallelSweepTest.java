@@ -17,13 +17,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
+import org.fedsim.metrics.RunCheckpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs of a sweep side by side: the same bytes as one at a time, and a killed sweep resumes without redoing runs. */
+/**
+ * Runs of a sweep side by side: the same bytes as one at a time, and a killed sweep resumes without redoing finished
+ * runs, the runs under way going on from their own checkpoints.
+ */
 class ParallelSweepTest {
   @TempDir Path tmp;
 
@@ -70,34 +73,19 @@ class ParallelSweepTest {
   @Test
   void aKilledParallelSweepResumesToTheSameBytesWithoutRedoingFinishedRuns() throws Exception {
     Path killed = tmp.resolve("killed");
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-        "org.fedsim.cli.Main", "run", "scenarios/seed-mimic.conf", "--out", killed.toString()));
+    List<String> cmd = new ArrayList<>(List.of("run", "scenarios/seed-mimic.conf", "--out", killed.toString()));
     cmd.addAll(List.of(SWEEP));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child.log").toFile());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Process child = pb.start();
-    Checkpoint seen = null;
+    Process child = ChildFedsim.start(tmp.resolve("child.log"), "-Xmx1g", cmd.toArray(String[]::new));
+    boolean seen;
     try {
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      while (seen == null && child.isAlive() && System.nanoTime() < deadline) {
-        child.waitFor(50, TimeUnit.MILLISECONDS); // poll the child's checkpoint: written once a run is committed
-        if (Files.exists(killed.resolve(Checkpoint.FILE))) {
-          try {
-            seen = Checkpoint.readFrom(killed);
-          } catch (java.io.IOException partlyMoved) {
-            seen = null;
-          }
-        }
-      }
+      // the directory's checkpoint: written once a run is committed
+      seen = ChildFedsim.await(child, Duration.ofMinutes(3), () -> KillAndResumeTest.roundOf(killed) > 0);
       assertTrue(child.isAlive(), () -> "the sweep finished before it could be killed");
-      child.destroyForcibly(); // SIGKILL
-      child.waitFor(30, TimeUnit.SECONDS);
+      ChildFedsim.kill(child);
     } finally {
       child.destroyForcibly();
     }
-    assertTrue(seen != null, "a checkpoint appeared");
+    assertTrue(seen, "a checkpoint appeared");
     // the runs the last checkpoint holds as finished: their wall times must survive the resume
     Checkpoint last = Checkpoint.readFrom(killed);
     Map<String, Double> committed = new HashMap<>();
@@ -120,6 +108,104 @@ class ParallelSweepTest {
         assertEquals(Math.round(wall * 1000) / 1000.0, run.get("wall_seconds").asDouble(), 1e-9,
             "run " + run.get("run") + " was finished before the kill and is not run again");
       }
+    }
+  }
+
+  static final String[] PAIR = {"--set", "rounds=40", "--set", "model.engine=dense", "--set", "model.local-epochs=1",
+      "--set", "dataset.synthetic.patients=6000", "--set", "sweep.seed=[1,2]", "--no-report", "--parallel", "2"};
+
+  static String[] run(Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("run", "scenarios/seed-mimic.conf", "--out", out.toString()));
+    args.addAll(List.of(PAIR));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** The round of run {@code label}'s own checkpoint in {@code dir}; 0 when it has none yet. */
+  static int roundOf(Path dir, String label) {
+    try {
+      Checkpoint c = new RunCheckpoints(dir).read(label);
+      return c == null ? 0 : c.state().round();
+    } catch (org.fedsim.scenario.ScenarioException beingMoved) {
+      return 0;
+    }
+  }
+
+  /**
+   * Two runs side by side, SIGKILLed while both are under way (neither written to metrics.csv yet), each go on from
+   * the last round of their own checkpoint (the resumed child's output says so, and shows no round 1), and the sweep
+   * ends with an uninterrupted sweep's bytes. A corrupt run checkpoint is refused, naming the file and the way out.
+   */
+  @Test
+  void runsKilledSideBySideGoOnFromTheirOwnLastRounds() throws Exception {
+    Path killed = tmp.resolve("killed");
+    Process child = ChildFedsim.start(tmp.resolve("child.log"), "-Xmx1g", run(killed, "-q"));
+    try {
+      ChildFedsim.await(child, Duration.ofMinutes(3), () -> roundOf(killed, "seed=1") >= 3 && roundOf(killed, "seed=2") >= 3);
+      assertTrue(child.isAlive(), () -> "the sweep finished before it could be killed");
+      ChildFedsim.kill(child);
+    } finally {
+      child.destroyForcibly();
+    }
+    Map<String, Integer> at = new HashMap<>();
+    for (String label : List.of("seed=1", "seed=2")) {
+      int round = new RunCheckpoints(killed).read(label).state().round();
+      assertTrue(round >= 3 && round < 40, label + " was under way when killed: round " + round);
+      at.put(label, round);
+    }
+    assertFalse(Files.exists(killed.resolve("metrics.csv")));
+    assertFalse(Files.exists(killed.resolve(Checkpoint.FILE)), "no run was written to metrics.csv yet");
+
+    // a run checkpoint that cannot be read: refused, saying which and how to redo that run instead
+    Path corrupt = Files.createDirectories(tmp.resolve("corrupt").resolve(RunCheckpoints.DIR));
+    for (String f : List.of("resolved.conf", "metrics.csv.partial")) Files.copy(killed.resolve(f), corrupt.resolveSibling(f));
+    RunCheckpoints killedFiles = new RunCheckpoints(killed);
+    RunCheckpoints corruptFiles = new RunCheckpoints(corrupt.getParent());
+    for (String label : at.keySet()) {
+      Files.copy(killedFiles.rowsFile(label), corruptFiles.rowsFile(label));
+      Files.copy(killedFiles.checkpointFile(label), corruptFiles.checkpointFile(label));
+    }
+    Files.writeString(corruptFiles.checkpointFile("seed=2"), "{\"format\": 1, \"run\": ");
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", "--resume", corrupt.getParent().toString(), "-q", "--no-report"));
+    assertTrue(err.toString().contains("cannot read the checkpoint of run seed=2, " + corruptFiles.checkpointFile("seed=2"))
+        && err.toString().contains("to redo run seed=2 from round 1, delete"), err::toString);
+
+    // resumed in a child JVM too: its output (no -q) is what each run went on from
+    Path log = tmp.resolve("resume.log");
+    Process resume = ChildFedsim.start(log, "-Xmx1g", "run", "--resume", killed.toString(), "--parallel", "2",
+        "--no-report");
+    try {
+      assertTrue(resume.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the resume finished");
+      assertEquals(0, resume.exitValue(), () -> "resume: " + readLog(log));
+    } finally {
+      resume.destroyForcibly();
+    }
+    String out = readLog(log);
+    for (Map.Entry<String, Integer> e : at.entrySet()) {
+      String run = "[" + e.getKey() + "] ";
+      assertTrue(out.contains(run + "resuming after round " + e.getValue() + "\n"), out);
+      assertTrue(out.contains(run + "round " + (e.getValue() + 1) + "/40 "), out);
+      assertFalse(out.contains(run + "round 1/40 "), () -> e.getKey() + " started again from round 1: " + out);
+    }
+
+    Path whole = tmp.resolve("whole");
+    fedsim(run(whole, "-q"));
+    for (String f : List.of("metrics.csv", "fairness.csv")) {
+      assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(killed.resolve(f)), f);
+    }
+    assertEquals(withoutWallTimes(whole.resolve("summary.json")), withoutWallTimes(killed.resolve("summary.json")));
+    for (String left : List.of(Checkpoint.FILE, RunCheckpoints.DIR, "metrics.csv.partial")) {
+      assertFalse(Files.exists(killed.resolve(left)), left + " is gone once the sweep is finished");
+    }
+  }
+
+  static String readLog(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      return "(no log: " + e + ")";
     }
   }
 }
