@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
 import org.fedsim.metrics.RunCheckpoints;
@@ -123,11 +124,24 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** Results, finished or not (metrics.csv, metrics.csv.partial, checkpoints/), are never written over. */
   private static void refuseResults(Path dir) {
-    if (Files.exists(dir.resolve("metrics.csv")) || Files.exists(dir.resolve("metrics.csv.partial"))) {
-      throw new ScenarioException("output directory " + dir + " already holds results; choose another --out"
-          + (RunCheckpoints.resumable(dir) ? ", or go on with it: fedsim run --resume " + dir : ""));
+    for (String f : List.of("metrics.csv", "metrics.csv.partial", RunCheckpoints.DIR)) {
+      if (Files.exists(dir.resolve(f))) {
+        throw new ScenarioException("output directory " + dir + " already holds results (" + f + "); choose another "
+            + "--out" + (canResume(dir) ? ", or go on with it: fedsim run --resume " + dir : ""));
+      }
     }
+  }
+
+  /**
+   * Whether {@code dir} holds a stopped run --resume can go on with: its resolved.conf and something it wrote
+   * (metrics.csv.partial, checkpoint.json or checkpoints/), no metrics.csv. What has no checkpoint starts at round 1.
+   */
+  static boolean canResume(Path dir) {
+    return !Files.exists(dir.resolve("metrics.csv")) && Files.exists(dir.resolve("resolved.conf"))
+        && Stream.of("metrics.csv.partial", Checkpoint.FILE, RunCheckpoints.DIR)
+            .anyMatch(f -> Files.exists(dir.resolve(f)));
   }
 
   /** results/NAME-TIMESTAMP, with -2, -3, ... when another run took that name in the same second. */
@@ -188,19 +202,21 @@ final class RunCommand implements Callable<Integer> {
     if (Files.exists(dir.resolve("metrics.csv"))) {
       throw new ScenarioException(dir + " holds a finished run (metrics.csv): nothing to resume");
     }
-    if (!RunCheckpoints.resumable(dir) || !Files.exists(dir.resolve("metrics.csv.partial"))) {
-      throw new ScenarioException("nothing to resume in " + dir + ": no " + Checkpoint.FILE + " (or "
-          + RunCheckpoints.DIR + "/*.json) and metrics.csv.partial (a run leaves them after its first round); start "
-          + "the scenario again");
+    if (!canResume(dir)) {
+      throw new ScenarioException("nothing to resume in " + dir + ": expected resolved.conf with metrics.csv.partial, "
+          + Checkpoint.FILE + " or " + RunCheckpoints.DIR + "/ (a run leaves them as it starts); start the scenario "
+          + "again");
     }
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(dir.resolve("resolved.conf"), List.of(), null);
-    // no checkpoint.json: a sweep side by side killed before its first run was written (only runs' own checkpoints)
+    // no checkpoint.json: killed before a run was written, or it was deleted; runs without their own checkpoint in
+    // checkpoints/ start at round 1
     Checkpoint checkpoint = null;
     if (Files.exists(dir.resolve(Checkpoint.FILE))) {
       try {
         checkpoint = Checkpoint.readFrom(dir);
       } catch (java.io.IOException e) {
-        throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
+        throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": "
+            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ResultsWriter.redo(dir), e);
       }
     }
     try (OutputDirectory lock = OutputDirectory.lock(dir, "--resume");
@@ -238,7 +254,8 @@ final class RunCommand implements Callable<Integer> {
     List<RunSpec> todo = new ArrayList<>();
     RunSpec resumed = null;
     RunSpec unsummed = null; // finished all its rounds; killed before its summary was written
-    RunCheckpoints runFiles = new RunCheckpoints(dir);
+    RunCheckpoints runFiles =
+        new RunCheckpoints(dir, loaded.name(), loaded.runs().stream().map(RunSpec::label).toList());
     java.util.Map<String, Checkpoint> sideBySide = new java.util.HashMap<>(); // runs' own checkpoints
     for (RunSpec run : loaded.runs()) {
       if (done.contains(run.label())) {
@@ -296,7 +313,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** One run, its rows written and checkpointed round by round (from a checkpoint when {@code from} is given). */
     void runInPlace(RunSpec run, Checkpoint from) {
-      if (from != null) console.resuming(run, from.state().round());
+      if (from != null) console.resuming(run, from.state().round(), progress);
       console.runStarting(run);
       progress.runStarted(run.label());
       Rounds rounds = new Rounds(writer, from, afterRound);
@@ -400,15 +417,28 @@ final class RunCommand implements Callable<Integer> {
         for (RunSpec run : runs) futures.add(pool.submit(() -> runHeld(run, from.get(run.label()), files)));
         for (int i = 0; i < runs.size(); i++) commit(runs.get(i), await(futures.get(i)), files);
       } finally {
+        // after a failure the others stop at once (interrupted waiting for their next round), before the directory's
+        // lock goes; bounded, so that a run stuck elsewhere cannot hold the error back for long
         pool.shutdownNow();
+        try {
+          if (!pool.awaitTermination(STOP_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            progress.println("fedsim: runs side by side still going " + STOP_SECONDS + " s after the sweep stopped");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
+
+    /** How long a stopped sweep waits for its runs side by side to end. */
+    private static final int STOP_SECONDS = 30;
 
     private Outcome runHeld(RunSpec run, Checkpoint from, RunCheckpoints files) {
       progress.runStarted(run.label());
       if (from != null) {
-        console.resuming(run, from.state().round());
+        console.resuming(run, from.state().round(), progress);
         if (from.state().round() >= run.scenario().rounds()) { // killed after its last round, before its turn
+          files.open(run.label(), from).close(); // its rows file cut back to that round, as commit copies it whole
           progress.runFinished(run.label());
           return new Outcome(null, List.of(), from.participation(), from.wallSeconds(), from);
         }

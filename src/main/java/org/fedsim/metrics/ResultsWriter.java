@@ -19,6 +19,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.fedsim.scenario.ExperimentRunner;
+import org.fedsim.scenario.ScenarioException;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.SiteRound;
 import org.fedsim.server.SiteStatus;
@@ -100,6 +101,7 @@ public final class ResultsWriter implements AutoCloseable, RunRows {
 
   private final Path dir;
   private final Path partial;
+  private final BufferedWriter out;
   private final CSVPrinter csv;
   private final List<RunSummary> summaries = new ArrayList<>();
   private boolean finished;
@@ -124,16 +126,50 @@ public final class ResultsWriter implements AutoCloseable, RunRows {
         out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
         format.setHeader(COLUMNS.toArray(String[]::new));
       } else {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(partial,
-            java.nio.file.StandardOpenOption.WRITE)) {
-          ch.truncate(from.metricsBytes());
-        }
+        cutBack(partial, from.metricsBytes(), dir.resolve(Checkpoint.FILE), redo(dir));
         out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         summaries.addAll(from.finished());
       }
+      this.out = out;
       this.csv = new CSVPrinter(out, format.get());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results into " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * How to go on without {@code dir}'s checkpoint.json: --resume then starts metrics.csv.partial again, redoing from
+   * round 1 every run without its own checkpoint in checkpoints/.
+   */
+  public static String redo(Path dir) {
+    return "; to redo from round 1 every run without its own checkpoint in " + dir.resolve(RunCheckpoints.DIR)
+        + ", delete " + dir.resolve(Checkpoint.FILE) + " and run fedsim run --resume " + dir + " again";
+  }
+
+  /**
+   * Fails, naming {@code rows} and {@code checkpoint} ({@code redo}: the way out), unless {@code bytes} (what
+   * {@code checkpoint} says was written) is not negative and {@code rows} holds at least that many bytes.
+   */
+  static void checkRows(Path rows, long bytes, Path checkpoint, String redo) {
+    if (bytes < 0) throw new ScenarioException(checkpoint + ": metricsBytes must be >= 0, got " + bytes + redo);
+    long have;
+    try {
+      have = Files.exists(rows) ? Files.size(rows) : -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + rows + ": " + e.getMessage(), e);
+    }
+    if (have < bytes) {
+      throw new ScenarioException(checkpoint + " says " + bytes + " bytes of rows were written by its last round, but "
+          + rows + (have < 0 ? " is missing" : " holds " + have) + redo);
+    }
+  }
+
+  /** {@code rows} cut back to the {@code bytes} its checkpoint {@code checkpoint} counts ({@link #checkRows}). */
+  static void cutBack(Path rows, long bytes, Path checkpoint, String redo) throws IOException {
+    checkRows(rows, bytes, checkpoint, redo);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rows,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(bytes);
     }
   }
 
@@ -263,8 +299,10 @@ public final class ResultsWriter implements AutoCloseable, RunRows {
   public void rowsFrom(Path runRows) {
     try {
       csv.flush();
-      csv.getOut().append(Files.readString(runRows, StandardCharsets.UTF_8));
-      csv.flush();
+      try (java.io.Reader in = Files.newBufferedReader(runRows, StandardCharsets.UTF_8)) {
+        in.transferTo(out);
+      }
+      out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + runRows + " into " + partial + ": " + e.getMessage(), e);
     }
@@ -288,9 +326,10 @@ public final class ResultsWriter implements AutoCloseable, RunRows {
       // metrics.csv last: its presence is what says "finished" (and what --resume refuses)
       writeAtomically(dir.resolve("summary.json"), summaryJson(scenario, fairness, external));
       writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
+      // every run is in metrics.csv.partial by now: killed after this, --resume finds them all finished
+      RunCheckpoints.removeAll(dir);
       Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
-      RunCheckpoints.removeAll(dir);
       finished = true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot finish results in " + dir + ": " + e.getMessage(), e);

@@ -3,7 +3,6 @@ package org.fedsim.metrics;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +18,30 @@ import org.fedsim.server.RunEvent;
 /**
  * The checkpoints of a sweep's runs side by side ({@code fedsim run --parallel N}), in {@code DIR/checkpoints/}: a run
  * under way writes its rows to {@code NAME.csv.partial} and, after every round, {@code NAME.json} (a {@link
- * Checkpoint} whose {@code metricsBytes} counts that rows file), atomically; NAME is the run's label made a safe file
- * name. When the run's turn in the sweep's order comes its rows are copied into {@code metrics.csv.partial}, the
- * directory's {@code checkpoint.json} lists it as finished, and its two files are removed. A resume cuts a run's
+ * Checkpoint} whose {@code metricsBytes} counts that rows file), atomically; NAME is the run's position in the sweep
+ * and the start of its label ({@link #name(int, String)}). When the run's turn in the sweep's order comes its rows are
+ * copied into {@code metrics.csv.partial}, the directory's {@code checkpoint.json} lists it as finished, and its two files are removed. A resume cuts a run's
  * rows file back to its checkpoint and goes on from that round.
  */
 public final class RunCheckpoints {
   public static final String DIR = "checkpoints";
   private static final String JSON = ".json";
   private static final String ROWS = ".csv.partial";
+  /** Characters of a label kept in its file names (after its position in the sweep). */
+  static final int LABEL_CHARS = 60;
 
   private final Path dir;
+  private final String scenario;
+  private final List<String> labels;
 
-  public RunCheckpoints(Path results) {
+  /**
+   * The run checkpoints in {@code results} of scenario {@code scenario}, whose sweep runs {@code labels} in this
+   * order (a run's files are named by its position in it).
+   */
+  public RunCheckpoints(Path results, String scenario, List<String> labels) {
     this.dir = results.resolve(DIR);
+    this.scenario = scenario;
+    this.labels = List.copyOf(labels);
   }
 
   /** Whether {@code results} holds something to resume from: checkpoint.json, or a run side by side's checkpoint. */
@@ -40,14 +49,17 @@ public final class RunCheckpoints {
     return Files.exists(results.resolve(Checkpoint.FILE)) || anyIn(results);
   }
 
-  /** Whether {@code results} holds the checkpoint of some run side by side. */
+  /**
+   * Whether {@code results} holds the checkpoint of some run side by side; when the folder cannot be listed, true
+   * (better kept than lost).
+   */
   public static boolean anyIn(Path results) {
     Path d = results.resolve(DIR);
     if (!Files.isDirectory(d)) return false;
     try (Stream<Path> files = Files.list(d)) {
       return files.anyMatch(f -> f.getFileName().toString().endsWith(JSON));
     } catch (IOException e) {
-      return false;
+      return true;
     }
   }
 
@@ -61,12 +73,22 @@ public final class RunCheckpoints {
     Files.deleteIfExists(d);
   }
 
-  /** {@code label} as a file name: characters other than letters, digits and {@code .,=_-} become {@code _}. */
-  static String name(String label) {
+  /**
+   * The file name (without extension) of the run at {@code position} (from 1) in the sweep, labelled {@code label}:
+   * the position in three digits, {@code -}, then the label's first {@value #LABEL_CHARS} characters with those other
+   * than letters, digits and {@code .,=_-} made {@code _} (the position alone tells runs apart; the label is for
+   * people).
+   */
+  static String name(int position, String label) {
     String safe = label.replaceAll("[^A-Za-z0-9.,=_-]", "_");
-    if (safe.isEmpty() || safe.startsWith(".")) safe = "_" + safe;
-    // labels that differ only in replaced characters must not share a file
-    return safe.equals(label) ? safe : safe + "-" + Integer.toHexString(label.hashCode());
+    return String.format(java.util.Locale.ROOT, "%03d-%s", position, safe.substring(0, Math.min(LABEL_CHARS,
+        safe.length())));
+  }
+
+  private String name(String label) {
+    int i = labels.indexOf(label);
+    if (i < 0) throw new IllegalArgumentException("run " + label + " is not in the sweep " + labels);
+    return name(i + 1, label);
   }
 
   public Path checkpointFile(String label) {
@@ -79,8 +101,8 @@ public final class RunCheckpoints {
 
   /**
    * The checkpoint of run {@code label}, or null when it has none (it had not finished a round, or the sweep did not
-   * run side by side). One that cannot be read, names another run or has lost rows is refused, saying how to redo
-   * that run from its first round instead.
+   * run side by side). One that cannot be read, is incomplete, names another run or scenario, or has lost rows is
+   * refused, saying how to redo that run from its first round instead.
    */
   public Checkpoint read(String label) {
     Path file = checkpointFile(label);
@@ -91,22 +113,18 @@ public final class RunCheckpoints {
       c = Checkpoint.readFile(file);
     } catch (IOException e) {
       throw new ScenarioException("cannot read the checkpoint of run " + label + ", " + file + ": "
-          + e.getMessage().lines().findFirst().orElse("") + redo, e);
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + redo, e);
     }
-    if (!label.equals(c.run()) || c.state() == null) {
-      throw new ScenarioException(file + ": expected the checkpoint of run " + label + ", it holds "
-          + (c.state() == null ? "no server state" : "run " + c.run()) + redo);
+    String missing = c.state() == null ? "state" : c.state().global() == null ? "state.global"
+        : c.participation() == null ? "participation" : c.sofar() == null ? "sofar" : null;
+    if (missing != null) {
+      throw new ScenarioException(file + ": the checkpoint of run " + label + " has no " + missing + redo);
     }
-    try {
-      long have = Files.exists(rowsFile(label)) ? Files.size(rowsFile(label)) : -1;
-      if (have < c.metricsBytes()) {
-        throw new ScenarioException(file + " says run " + label + " wrote " + c.metricsBytes() + " bytes of rows "
-            + "by round " + c.state().round() + ", but " + rowsFile(label)
-            + (have < 0 ? " is missing" : " holds " + have) + redo);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + rowsFile(label) + ": " + e.getMessage(), e);
+    if (!label.equals(c.run()) || !scenario.equals(c.scenario())) {
+      throw new ScenarioException(file + ": expected the checkpoint of run " + label + " of scenario " + scenario
+          + ", it holds run " + c.run() + " of scenario " + c.scenario() + redo);
     }
+    ResultsWriter.checkRows(rowsFile(label), c.metricsBytes(), file, redo);
     return c;
   }
 
@@ -132,9 +150,7 @@ public final class RunCheckpoints {
         Files.deleteIfExists(checkpointFile(label));
         return new Writer(label, Files.newBufferedWriter(rows, StandardCharsets.UTF_8));
       }
-      try (FileChannel ch = FileChannel.open(rows, StandardOpenOption.WRITE)) {
-        ch.truncate(from.metricsBytes());
-      }
+      ResultsWriter.cutBack(rows, from.metricsBytes(), checkpointFile(label), "");
       return new Writer(label, Files.newBufferedWriter(rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + rows + ": " + e.getMessage(), e);

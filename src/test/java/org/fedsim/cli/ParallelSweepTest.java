@@ -122,10 +122,15 @@ class ParallelSweepTest {
     return args.toArray(String[]::new);
   }
 
+  /** The run checkpoints in {@code dir} of the sweep {@link #PAIR}. */
+  static RunCheckpoints pairFiles(Path dir) {
+    return new RunCheckpoints(dir, "seed-mimic", List.of("seed=1", "seed=2"));
+  }
+
   /** The round of run {@code label}'s own checkpoint in {@code dir}; 0 when it has none yet. */
   static int roundOf(Path dir, String label) {
     try {
-      Checkpoint c = new RunCheckpoints(dir).read(label);
+      Checkpoint c = pairFiles(dir).read(label);
       return c == null ? 0 : c.state().round();
     } catch (org.fedsim.scenario.ScenarioException beingMoved) {
       return 0;
@@ -151,7 +156,7 @@ class ParallelSweepTest {
     }
     Map<String, Integer> at = new HashMap<>();
     for (String label : List.of("seed=1", "seed=2")) {
-      int round = new RunCheckpoints(killed).read(label).state().round();
+      int round = pairFiles(killed).read(label).state().round();
       assertTrue(round >= 2 && round < 60, () -> label + " was under way when killed: round " + round + "\n"
           + readLog(tmp.resolve("child.log")));
       at.put(label, round);
@@ -162,8 +167,8 @@ class ParallelSweepTest {
     // a run checkpoint that cannot be read: refused, saying which and how to redo that run instead
     Path corrupt = Files.createDirectories(tmp.resolve("corrupt").resolve(RunCheckpoints.DIR));
     for (String f : List.of("resolved.conf", "metrics.csv.partial")) Files.copy(killed.resolve(f), corrupt.resolveSibling(f));
-    RunCheckpoints killedFiles = new RunCheckpoints(killed);
-    RunCheckpoints corruptFiles = new RunCheckpoints(corrupt.getParent());
+    RunCheckpoints killedFiles = pairFiles(killed);
+    RunCheckpoints corruptFiles = pairFiles(corrupt.getParent());
     for (String label : at.keySet()) {
       Files.copy(killedFiles.rowsFile(label), corruptFiles.rowsFile(label));
       Files.copy(killedFiles.checkpointFile(label), corruptFiles.checkpointFile(label));
@@ -210,6 +215,67 @@ class ParallelSweepTest {
     fedsim("run", "--resume", corrupt.getParent().toString(), "--parallel", "1", "-q", "--no-report");
     assertArrayEquals(Files.readAllBytes(whole.resolve("metrics.csv")),
         Files.readAllBytes(corrupt.resolveSibling("metrics.csv")));
+  }
+
+  /** A small sweep of two runs, 3 rounds each. */
+  Path pairScenario() throws Exception {
+    return Files.writeString(tmp.resolve("pair.conf"), String.join("\n", "rounds = 3", "model.engine = dense",
+        "model.local-epochs = 1", "dataset.synthetic.patients = 6000", "sweep { seed = [1, 2] }"));
+  }
+
+  /**
+   * A directory whose only checkpoint was a corrupt run checkpoint, deleted as the refusal said (left: resolved.conf,
+   * metrics.csv.partial, an empty checkpoints/): a fresh run there is refused, pointing to --resume, and --resume
+   * redoes every run from round 1 to an uninterrupted sweep's bytes.
+   */
+  @Test
+  void withoutAnyCheckpointLeftResumeRedoesTheRunsFromRoundOne() throws Exception {
+    Path scenario = pairScenario();
+    Path whole = tmp.resolve("whole");
+    fedsim("run", scenario.toString(), "--out", whole.toString(), "-q", "--no-report", "--parallel", "2");
+    Path left = Files.createDirectories(tmp.resolve("left").resolve(RunCheckpoints.DIR)).getParent();
+    Files.copy(whole.resolve("resolved.conf"), left.resolve("resolved.conf"));
+    Files.writeString(left.resolve("metrics.csv.partial"), String.join(",", ResultsWriter.COLUMNS) + "\nseed=1,1");
+
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", scenario.toString(), "--out", left.toString(), "-q"));
+    assertTrue(err.toString().contains("output directory " + left + " already holds results (metrics.csv.partial)")
+        && err.toString().contains("or go on with it: fedsim run --resume " + left), err::toString);
+
+    fedsim("run", "--resume", left.toString(), "--parallel", "2", "-q", "--no-report");
+    assertArrayEquals(Files.readAllBytes(whole.resolve("metrics.csv")), Files.readAllBytes(left.resolve("metrics.csv")));
+    assertFalse(Files.exists(left.resolve(RunCheckpoints.DIR)));
+  }
+
+  /** A fresh run does not go into a directory holding an old sweep's run checkpoints (a later --resume would use them). */
+  @Test
+  void aFreshRunRefusesADirectoryWithOldRunCheckpoints() throws Exception {
+    Path old = Files.createDirectories(tmp.resolve("old").resolve(RunCheckpoints.DIR)).getParent();
+    Files.writeString(old.resolve(RunCheckpoints.DIR).resolve("001-seed=1.json"), "{}");
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", pairScenario().toString(), "--out", old.toString(), "-q"));
+    assertTrue(err.toString().contains("output directory " + old + " already holds results (checkpoints)"),
+        err::toString);
+    assertTrue(Files.exists(old.resolve(RunCheckpoints.DIR).resolve("001-seed=1.json")), "nothing was removed");
+  }
+
+  /** A checkpoint.json that cannot be read: one line naming it and the way out, not Jackson's whole message. */
+  @Test
+  void aCorruptCheckpointJsonIsRefusedInOneLineWithTheWayOut() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("bad"));
+    Files.copy(pairScenario(), dir.resolve("resolved.conf"));
+    Files.writeString(dir.resolve("metrics.csv.partial"), String.join(",", ResultsWriter.COLUMNS) + "\n");
+    Files.writeString(dir.resolve(Checkpoint.FILE), "{\"format\": 1, \"run\": ");
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", "--resume", dir.toString(), "-q", "--no-report"));
+    String message = err.toString().strip();
+    assertTrue(message.contains("cannot read " + dir.resolve(Checkpoint.FILE) + ": ")
+        && message.endsWith("delete " + dir.resolve(Checkpoint.FILE) + " and run fedsim run --resume " + dir
+            + " again"), message);
+    assertEquals(1, message.lines().count(), message);
   }
 
   static String readLog(Path log) {
