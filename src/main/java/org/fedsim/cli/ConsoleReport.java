@@ -22,8 +22,9 @@ final class ConsoleReport {
     this.quiet = quiet;
   }
 
-  void resuming(RunSpec run, int round) {
-    out.printf(Locale.ROOT, "[%s] resuming after round %d%n", run.label(), round);
+  /** Which round a run goes on from, through {@code progress} (safe from runs' threads, clear of the bar); not -q. */
+  void resuming(RunSpec run, int round, Progress progress) {
+    if (!quiet) progress.println(String.format(Locale.ROOT, "[%s] resuming after round %d", run.label(), round));
   }
 
   /** Call before a run starts, so that its elapsed time counts from its own start. */

@@ -9,8 +9,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
+import org.fedsim.metrics.RunCheckpoints;
+import org.fedsim.metrics.RunRows;
 import org.fedsim.scenario.ExperimentRunner;
 import org.fedsim.scenario.RunSpec;
 import org.fedsim.scenario.ScenarioException;
@@ -71,7 +74,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--parallel", paramLabel = "N", defaultValue = "0",
       description = "runs of a sweep that go on at once (default 0: one per core); the results are the same bytes "
-          + "as one at a time. A resumed sweep skips every run written and redoes those that were under way")
+          + "as one at a time. A resumed sweep skips every run written and goes on with those that were under way "
+          + "from their last finished rounds")
   int parallel;
 
   @Option(names = "--no-report", description = "do not write figures/*.png and report.html at the end "
@@ -108,23 +112,36 @@ final class RunCommand implements Callable<Integer> {
         throw e;
       }
       try (ResultsWriter writer = new ResultsWriter(dir)) {
-        int code = runAll(loaded, dir, writer, null, runner);
+        int code = runAll(loaded, dir, writer, null, false, runner);
         done = true;
         return code;
       } finally {
         // a failure (any, native errors included) before a round to go on from leaves nothing behind
-        if (!done && !Files.exists(dir.resolve(Checkpoint.FILE))) removeUnfinished(dir);
+        if (!done && !RunCheckpoints.resumable(dir)) removeUnfinished(dir);
         lock.close();
         if (!existed) deleteIfEmpty(dir);
       }
     }
   }
 
+  /** Results, finished or not (metrics.csv, metrics.csv.partial, checkpoints/), are never written over. */
   private static void refuseResults(Path dir) {
-    if (Files.exists(dir.resolve("metrics.csv")) || Files.exists(dir.resolve("metrics.csv.partial"))) {
-      throw new ScenarioException("output directory " + dir + " already holds results; choose another --out"
-          + (Files.exists(dir.resolve(Checkpoint.FILE)) ? ", or go on with it: fedsim run --resume " + dir : ""));
+    for (String f : List.of("metrics.csv", "metrics.csv.partial", RunCheckpoints.DIR)) {
+      if (Files.exists(dir.resolve(f))) {
+        throw new ScenarioException("output directory " + dir + " already holds results (" + f + "); choose another "
+            + "--out" + (canResume(dir) ? ", or go on with it: fedsim run --resume " + dir : ""));
+      }
     }
+  }
+
+  /**
+   * Whether {@code dir} holds a stopped run --resume can go on with: its resolved.conf and something it wrote
+   * (metrics.csv.partial, checkpoint.json or checkpoints/), no metrics.csv. What has no checkpoint starts at round 1.
+   */
+  static boolean canResume(Path dir) {
+    return !Files.exists(dir.resolve("metrics.csv")) && Files.exists(dir.resolve("resolved.conf"))
+        && Stream.of("metrics.csv.partial", Checkpoint.FILE, RunCheckpoints.DIR)
+            .anyMatch(f -> Files.exists(dir.resolve(f)));
   }
 
   /** results/NAME-TIMESTAMP, with -2, -3, ... when another run took that name in the same second. */
@@ -143,6 +160,11 @@ final class RunCommand implements Callable<Integer> {
       } catch (java.io.IOException ignored) {
         // best effort: the error that stopped the run is what the user needs to see
       }
+    }
+    try {
+      RunCheckpoints.removeAll(dir); // rows of runs side by side that had not finished a round
+    } catch (java.io.IOException ignored) {
+      // best effort, as above
     }
   }
 
@@ -180,21 +202,27 @@ final class RunCommand implements Callable<Integer> {
     if (Files.exists(dir.resolve("metrics.csv"))) {
       throw new ScenarioException(dir + " holds a finished run (metrics.csv): nothing to resume");
     }
-    if (!Files.exists(dir.resolve(Checkpoint.FILE)) || !Files.exists(dir.resolve("metrics.csv.partial"))) {
-      throw new ScenarioException("nothing to resume in " + dir + ": no " + Checkpoint.FILE + " and metrics.csv.partial"
-          + " (a run leaves them after its first round); start the scenario again");
+    if (!canResume(dir)) {
+      throw new ScenarioException("nothing to resume in " + dir + ": expected resolved.conf with metrics.csv.partial, "
+          + Checkpoint.FILE + " or " + RunCheckpoints.DIR + "/ (a run leaves them as it starts); start the scenario "
+          + "again");
     }
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(dir.resolve("resolved.conf"), List.of(), null);
-    Checkpoint checkpoint;
-    try {
-      checkpoint = Checkpoint.readFrom(dir);
-    } catch (java.io.IOException e) {
-      throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": " + e.getMessage(), e);
+    // no checkpoint.json: killed before a run was written, or it was deleted; runs without their own checkpoint in
+    // checkpoints/ start at round 1
+    Checkpoint checkpoint = null;
+    if (Files.exists(dir.resolve(Checkpoint.FILE))) {
+      try {
+        checkpoint = Checkpoint.readFrom(dir);
+      } catch (java.io.IOException e) {
+        throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": "
+            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ResultsWriter.redo(dir), e);
+      }
     }
     try (OutputDirectory lock = OutputDirectory.lock(dir, "--resume");
         ExperimentRunner runner = newRunner();
-        ResultsWriter writer = ResultsWriter.resume(dir, checkpoint)) {
-      return runAll(loaded, dir, writer, checkpoint, runner);
+        ResultsWriter writer = checkpoint == null ? new ResultsWriter(dir) : ResultsWriter.resume(dir, checkpoint)) {
+      return runAll(loaded, dir, writer, checkpoint, true, runner);
     }
   }
 
@@ -211,11 +239,12 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * Every run of the scenario not finished yet. One at a time, each round's rows and a checkpoint are written as it
-   * finishes; with more than one worker, runs go on side by side and each run's rows are written, in the sweep's
-   * order, once it and every run before it have finished (so metrics.csv is the same bytes either way).
+   * finishes; with more than one worker, runs go on side by side, each with its own rows file and checkpoint, and
+   * each run's rows are written, in the sweep's order, once it and every run before it have finished (so
+   * metrics.csv is the same bytes either way). {@code resuming}: runs side by side go on from their checkpoints.
    */
   private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from,
-      ExperimentRunner runner) {
+      boolean resuming, ExperimentRunner runner) {
     ConsoleReport console = new ConsoleReport(System.out, quiet);
     console.header(loaded, dir);
     String resolved = "# fedsim resolved scenario: every key, defaults and overrides included\n" + loaded.render();
@@ -225,17 +254,26 @@ final class RunCommand implements Callable<Integer> {
     List<RunSpec> todo = new ArrayList<>();
     RunSpec resumed = null;
     RunSpec unsummed = null; // finished all its rounds; killed before its summary was written
+    RunCheckpoints runFiles =
+        new RunCheckpoints(dir, loaded.name(), loaded.runs().stream().map(RunSpec::label).toList());
+    java.util.Map<String, Checkpoint> sideBySide = new java.util.HashMap<>(); // runs' own checkpoints
     for (RunSpec run : loaded.runs()) {
-      if (done.contains(run.label())) continue;
+      if (done.contains(run.label())) {
+        if (resuming) runFiles.remove(run.label()); // killed after it was written, before its files went
+        continue;
+      }
       if (from != null && run.label().equals(from.run())) {
         if (from.state().round() >= run.scenario().rounds()) unsummed = run;
         else resumed = run;
       } else {
         todo.add(run);
+        Checkpoint own = resuming ? runFiles.read(run.label()) : null;
+        if (own != null) sideBySide.put(run.label(), own);
       }
     }
     int total = (resumed == null ? 0 : resumed.scenario().rounds() - from.state().round())
-        + todo.stream().mapToInt(r -> r.scenario().rounds()).sum();
+        + todo.stream().mapToInt(r -> r.scenario().rounds() - (sideBySide.containsKey(r.label())
+            ? Math.min(r.scenario().rounds(), sideBySide.get(r.label()).state().round()) : 0)).sum();
     Progress progress = new Progress(System.err, Progress.enabled(quiet), todo.size() + (resumed == null ? 0 : 1), total);
     console.perRoundLines(!progress.active());
     try {
@@ -243,10 +281,10 @@ final class RunCommand implements Callable<Integer> {
       if (unsummed != null) sweep.summaryFromCheckpoint(unsummed, from, "");
       if (resumed != null) sweep.runInPlace(resumed, from);
       int workers = workers(todo);
-      if (workers <= 1) {
+      if (workers <= 1 && sideBySide.isEmpty()) {
         for (RunSpec run : todo) sweep.runInPlace(run, null);
-      } else {
-        sweep.runSideBySide(todo, workers);
+      } else { // runs that were side by side go on so, whatever --parallel is now: their rows are in their files
+        sweep.runSideBySide(todo, workers, sideBySide, runFiles);
       }
     } finally {
       progress.close();
@@ -275,44 +313,60 @@ final class RunCommand implements Callable<Integer> {
 
     /** One run, its rows written and checkpointed round by round (from a checkpoint when {@code from} is given). */
     void runInPlace(RunSpec run, Checkpoint from) {
-      ServerState state = from == null ? null : from.state();
-      ResultsWriter.Participation[] tally = {from == null ? ResultsWriter.Participation.NONE : from.participation()};
-      double wallBefore = from == null ? 0 : from.wallSeconds();
-      if (from != null) console.resuming(run, state.round());
+      if (from != null) console.resuming(run, from.state().round(), progress);
       console.runStarting(run);
       progress.runStarted(run.label());
-      long start = System.nanoTime();
-      boolean external = !run.scenario().partition().externalSites().isEmpty();
-      ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
-        @Override
-        public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
-          writer.round(spec.label(), round);
-          tally[0] = tally[0].plus(round);
-          if (!external) checkpoint(spec, round);
-          console.round(spec, round);
-          progress.round(spec.label(), round.round(), round.rounds());
-          if (!external && afterRound != null) afterRound.accept(round);
-        }
-
-        @Override
-        public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
-            List<ExperimentRunner.ExternalEvaluation> ext) {
-          writer.external(spec.label(), round.round(), ext);
-          checkpoint(spec, round); // after the external rows, so that a resume keeps them
-          if (afterRound != null) afterRound.accept(round);
-        }
-
-        private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
-          writer.checkpoint(loaded.name(), round, spec.label(), tally[0],
-              wallBefore + (System.nanoTime() - start) / 1e9);
-        }
-      }, state);
+      Rounds rounds = new Rounds(writer, from, afterRound);
+      ExperimentRunner.RunResult result = runner.run(run, rounds, from == null ? null : from.state());
       if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
         summaryFromCheckpoint(run, from, result.stopReason());
       } else {
-        finished(run, result, tally[0], wallBefore + result.wallSeconds());
+        finished(run, result, rounds.tally, rounds.wallBefore + result.wallSeconds());
       }
       progress.runFinished(run.label());
+    }
+
+    /**
+     * What is done after every round of a run: its rows and a checkpoint written to {@code rows} (after the external
+     * rows, when there are external sites, so that a resume keeps them), its participation tallied, the round shown,
+     * and handed to {@code after} (null: nothing).
+     */
+    private final class Rounds implements ExperimentRunner.RoundListener {
+      private final RunRows rows;
+      private final java.util.function.Consumer<RunEvent.RoundCompleted> after;
+      private final double wallBefore;
+      private final long start = System.nanoTime();
+      private ResultsWriter.Participation tally;
+
+      Rounds(RunRows rows, Checkpoint from, java.util.function.Consumer<RunEvent.RoundCompleted> after) {
+        this.rows = rows;
+        this.after = after;
+        this.tally = from == null ? ResultsWriter.Participation.NONE : from.participation();
+        this.wallBefore = from == null ? 0 : from.wallSeconds();
+      }
+
+      @Override
+      public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
+        boolean external = !spec.scenario().partition().externalSites().isEmpty();
+        rows.round(spec.label(), round);
+        tally = tally.plus(round);
+        if (!external) checkpoint(spec, round);
+        console.round(spec, round);
+        progress.round(spec.label(), round.round(), round.rounds());
+        if (!external && after != null) after.accept(round);
+      }
+
+      @Override
+      public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
+          List<ExperimentRunner.ExternalEvaluation> ext) {
+        rows.external(spec.label(), round.round(), ext);
+        checkpoint(spec, round);
+        if (after != null) after.accept(round);
+      }
+
+      private void checkpoint(RunSpec spec, RunEvent.RoundCompleted round) {
+        rows.checkpoint(loaded.name(), round, spec.label(), tally, wallBefore + (System.nanoTime() - start) / 1e9);
+      }
     }
 
     /**
@@ -337,17 +391,22 @@ final class RunCommand implements Callable<Integer> {
       console.runFinished(result);
     }
 
-    /** A run's rounds (and external scores) held until the run's turn to be written. */
-    private record Held(RunEvent.RoundCompleted round, List<ExperimentRunner.ExternalEvaluation> external) {}
-
-    private record Outcome(ExperimentRunner.RunResult result, List<Held> rounds) {}
+    /**
+     * A run side by side, finished: its result (null when its checkpoint already held its last round), its rounds
+     * held for {@code afterRound} (run here, not before a resume), its tally and wall time, and the checkpoint it went
+     * on from (null: from round 1).
+     */
+    private record Outcome(ExperimentRunner.RunResult result, List<RunEvent.RoundCompleted> held,
+        ResultsWriter.Participation tally, double wallSeconds, Checkpoint from) {}
 
     /**
-     * {@code workers} runs at a time on their own threads (their hospitals share the training dispatcher); the
-     * rows of each are written in sweep order after it finishes, with a checkpoint at its last round, so a resumed
-     * sweep skips every run written and redoes the ones that were under way.
+     * {@code workers} runs at a time on their own threads (their hospitals share the training dispatcher), each
+     * writing its rows and a checkpoint per round into its own files ({@code files}), and going on from its own
+     * checkpoint in {@code from} when it has one. The rows of each are copied into metrics.csv.partial in sweep order
+     * after it finishes, with checkpoint.json then listing it as finished, so a resumed sweep skips every run written
+     * and goes on with the ones that were under way from their last rounds.
      */
-    void runSideBySide(List<RunSpec> runs, int workers) {
+    void runSideBySide(List<RunSpec> runs, int workers, java.util.Map<String, Checkpoint> from, RunCheckpoints files) {
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
         Thread t = new Thread(r, "fedsim-sweep");
         t.setDaemon(true);
@@ -355,43 +414,56 @@ final class RunCommand implements Callable<Integer> {
       });
       try {
         List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
-        for (RunSpec run : runs) futures.add(pool.submit(() -> runHeld(run)));
-        for (int i = 0; i < runs.size(); i++) commit(runs.get(i), await(futures.get(i)));
+        for (RunSpec run : runs) futures.add(pool.submit(() -> runHeld(run, from.get(run.label()), files)));
+        for (int i = 0; i < runs.size(); i++) commit(runs.get(i), await(futures.get(i)), files);
       } finally {
+        // after a failure the others stop at once (interrupted waiting for their next round), before the directory's
+        // lock goes; bounded, so that a run stuck elsewhere cannot hold the error back for long
         pool.shutdownNow();
+        try {
+          if (!pool.awaitTermination(STOP_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            progress.println("fedsim: runs side by side still going " + STOP_SECONDS + " s after the sweep stopped");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 
-    private Outcome runHeld(RunSpec run) {
+    /** How long a stopped sweep waits for its runs side by side to end. */
+    private static final int STOP_SECONDS = 30;
+
+    private Outcome runHeld(RunSpec run, Checkpoint from, RunCheckpoints files) {
       progress.runStarted(run.label());
-      List<Held> held = new ArrayList<>();
-      ExperimentRunner.RunResult result = runner.run(run, new ExperimentRunner.RoundListener() {
-        @Override
-        public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
-          held.add(new Held(round, List.of()));
-          console.round(spec, round);
-          progress.round(spec.label(), round.round(), round.rounds());
+      if (from != null) {
+        console.resuming(run, from.state().round(), progress);
+        if (from.state().round() >= run.scenario().rounds()) { // killed after its last round, before its turn
+          files.open(run.label(), from).close(); // its rows file cut back to that round, as commit copies it whole
+          progress.runFinished(run.label());
+          return new Outcome(null, List.of(), from.participation(), from.wallSeconds(), from);
         }
-
-        @Override
-        public void onExternal(RunSpec spec, RunEvent.RoundCompleted round,
-            List<ExperimentRunner.ExternalEvaluation> ext) {
-          held.set(held.size() - 1, new Held(round, ext));
-        }
-      });
+      }
+      List<RunEvent.RoundCompleted> held = new ArrayList<>();
+      ExperimentRunner.RunResult result;
+      Rounds rounds;
+      try (RunCheckpoints.Writer rows = files.open(run.label(), from)) {
+        rounds = new Rounds(rows, from, afterRound == null ? null : held::add);
+        result = runner.run(run, rounds, from == null ? null : from.state());
+      }
       progress.runFinished(run.label());
-      return new Outcome(result, held);
+      return new Outcome(result, held, rounds.tally, rounds.wallBefore + result.wallSeconds(), from);
     }
 
-    private void commit(RunSpec run, Outcome o) {
-      ResultsWriter.Participation tally = ResultsWriter.Participation.NONE;
-      for (Held h : o.rounds()) {
-        writer.round(run.label(), h.round());
-        if (!h.external().isEmpty()) writer.external(run.label(), h.round().round(), h.external());
-        tally = tally.plus(h.round());
-        if (afterRound != null) afterRound.accept(h.round());
+    private void commit(RunSpec run, Outcome o, RunCheckpoints files) {
+      writer.rowsFrom(files.rowsFile(run.label()));
+      if (afterRound != null) o.held().forEach(afterRound);
+      if (o.result() == null || o.result().rounds().isEmpty()) { // every round was in its checkpoint
+        summaryFromCheckpoint(run, o.from(), o.result() == null ? "" : o.result().stopReason());
+        writer.checkpoint(o.from());
+      } else {
+        finished(run, o.result(), o.tally(), o.wallSeconds());
       }
-      finished(run, o.result(), tally, o.result().wallSeconds());
+      files.remove(run.label());
     }
 
     private static Outcome await(java.util.concurrent.Future<Outcome> f) {

@@ -15,7 +15,8 @@ import org.fedsim.server.SiteRound;
  * {@code metrics.csv.partial} belong to finished rounds (anything after them is cut off on resume), and the run's
  * summary as of its last finished round (its final summary, when that round was its last) with that round's site
  * lines (from which a run killed after its last round, before its summary, still computes its baselines).
- * Written atomically to {@code checkpoint.json} after every round.
+ * Written atomically to {@code checkpoint.json} after every round. A run of a sweep side by side keeps its own (one
+ * per run, {@link RunCheckpoints}: no finished runs in it, and {@code metricsBytes} counts its own rows file).
  */
 public record Checkpoint(int format, String scenario, List<ResultsWriter.RunSummary> finished, String run,
     ServerState state, ResultsWriter.Participation participation, double wallSeconds, long metricsBytes,
@@ -30,13 +31,23 @@ public record Checkpoint(int format, String scenario, List<ResultsWriter.RunSumm
   }
 
   public void writeTo(Path dir) throws IOException {
-    ResultsWriter.writeAtomically(dir.resolve(FILE), MAPPER.writeValueAsString(this));
+    writeFile(dir.resolve(FILE));
+  }
+
+  /** Written atomically to {@code file}. */
+  void writeFile(Path file) throws IOException {
+    ResultsWriter.writeAtomically(file, MAPPER.writeValueAsString(this));
   }
 
   public static Checkpoint readFrom(Path dir) throws IOException {
-    Checkpoint c = MAPPER.readValue(dir.resolve(FILE).toFile(), Checkpoint.class);
+    return readFile(dir.resolve(FILE));
+  }
+
+  /** The checkpoint in {@code file}; an IOException says what is wrong with it. */
+  public static Checkpoint readFile(Path file) throws IOException {
+    Checkpoint c = MAPPER.readValue(file.toFile(), Checkpoint.class);
     if (c.format() != FORMAT) {
-      throw new IOException(dir.resolve(FILE) + ": checkpoint format " + c.format() + ", expected " + FORMAT);
+      throw new IOException(file + ": checkpoint format " + c.format() + ", expected " + FORMAT);
     }
     return c;
   }

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.fedsim.scenario.ExperimentRunner;
+import org.fedsim.scenario.ScenarioException;
 import org.fedsim.server.RunEvent;
 import org.fedsim.server.SiteRound;
 import org.fedsim.server.SiteStatus;
@@ -29,7 +30,7 @@ import org.fedsim.server.SiteStatus;
  * rows go to {@code metrics.csv.partial} as rounds finish, and each file is moved into place atomically by
  * {@link #finish}. metrics.csv holds no wall-clock value, so the same scenario and seed give the same bytes.
  */
-public final class ResultsWriter implements AutoCloseable {
+public final class ResultsWriter implements AutoCloseable, RunRows {
   public static final List<String> COLUMNS = List.of(
       "run", "round", "site", "participated", "n_train", "n_val", "accuracy", "auc", "loss", "epsilon", "status",
       "selected", "sim_ms", "drift", "drift_max", "cosine");
@@ -100,6 +101,7 @@ public final class ResultsWriter implements AutoCloseable {
 
   private final Path dir;
   private final Path partial;
+  private final BufferedWriter out;
   private final CSVPrinter csv;
   private final List<RunSummary> summaries = new ArrayList<>();
   private boolean finished;
@@ -124,16 +126,50 @@ public final class ResultsWriter implements AutoCloseable {
         out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
         format.setHeader(COLUMNS.toArray(String[]::new));
       } else {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(partial,
-            java.nio.file.StandardOpenOption.WRITE)) {
-          ch.truncate(from.metricsBytes());
-        }
+        cutBack(partial, from.metricsBytes(), dir.resolve(Checkpoint.FILE), redo(dir));
         out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         summaries.addAll(from.finished());
       }
+      this.out = out;
       this.csv = new CSVPrinter(out, format.get());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results into " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * How to go on without {@code dir}'s checkpoint.json: --resume then starts metrics.csv.partial again, redoing from
+   * round 1 every run without its own checkpoint in checkpoints/.
+   */
+  public static String redo(Path dir) {
+    return "; to redo from round 1 every run without its own checkpoint in " + dir.resolve(RunCheckpoints.DIR)
+        + ", delete " + dir.resolve(Checkpoint.FILE) + " and run fedsim run --resume " + dir + " again";
+  }
+
+  /**
+   * Fails, naming {@code rows} and {@code checkpoint} ({@code redo}: the way out), unless {@code bytes} (what
+   * {@code checkpoint} says was written) is not negative and {@code rows} holds at least that many bytes.
+   */
+  static void checkRows(Path rows, long bytes, Path checkpoint, String redo) {
+    if (bytes < 0) throw new ScenarioException(checkpoint + ": metricsBytes must be >= 0, got " + bytes + redo);
+    long have;
+    try {
+      have = Files.exists(rows) ? Files.size(rows) : -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + rows + ": " + e.getMessage(), e);
+    }
+    if (have < bytes) {
+      throw new ScenarioException(checkpoint + " says " + bytes + " bytes of rows were written by its last round, but "
+          + rows + (have < 0 ? " is missing" : " holds " + have) + redo);
+    }
+  }
+
+  /** {@code rows} cut back to the {@code bytes} its checkpoint {@code checkpoint} counts ({@link #checkRows}). */
+  static void cutBack(Path rows, long bytes, Path checkpoint, String redo) throws IOException {
+    checkRows(rows, bytes, checkpoint, redo);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rows,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(bytes);
     }
   }
 
@@ -143,12 +179,22 @@ public final class ResultsWriter implements AutoCloseable {
   }
 
   /** After a round's rows: record where the run stands, so that --resume can go on from here. */
+  @Override
   public void checkpoint(String scenario, RunEvent.RoundCompleted round, String run, Participation participation,
       double wallSeconds) {
+    checkpoint(new Checkpoint(Checkpoint.FORMAT, scenario, summaries, run, round.state(), participation, wallSeconds,
+        0, RunSummary.of(run, round, participation, wallSeconds), round.sites()));
+  }
+
+  /**
+   * After the rows of a run side by side were copied in and its summary added: {@code run}, that run's own last
+   * checkpoint, becomes the directory's (with the finished runs and the bytes of metrics.csv.partial so far).
+   */
+  public void checkpoint(Checkpoint run) {
     try {
       csv.flush();
-      new Checkpoint(Checkpoint.FORMAT, scenario, summaries, run, round.state(), participation, wallSeconds,
-          Files.size(partial), RunSummary.of(run, round, participation, wallSeconds), round.sites()).writeTo(dir);
+      new Checkpoint(Checkpoint.FORMAT, run.scenario(), summaries, run.run(), run.state(), run.participation(),
+          run.wallSeconds(), Files.size(partial), run.sofar(), run.lastSites()).writeTo(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a checkpoint into " + dir + ": " + e.getMessage(), e);
     }
@@ -168,7 +214,13 @@ public final class ResultsWriter implements AutoCloseable {
   }
 
   /** Append one round's rows (flushed, so a long sweep's progress is on disk). */
+  @Override
   public void round(String run, RunEvent.RoundCompleted r) {
+    printRound(csv, run, r);
+  }
+
+  /** One round's rows (every site, then {@code ALL}) into {@code csv}, flushed. */
+  static void printRound(CSVPrinter csv, String run, RunEvent.RoundCompleted r) {
     try {
       for (SiteRound s : r.sites()) {
         csv.printRecord(run, r.round(), s.site(), s.participated() ? 1 : 0, s.numTrain(), s.numValidation(),
@@ -221,7 +273,14 @@ public final class ResultsWriter implements AutoCloseable {
    * Append a round's external-site rows (after its site and ALL rows): the global model scored on every row of a
    * site held out of training; n_train 0, not selected, status {@value #EXTERNAL}.
    */
+  @Override
   public void external(String run, int round, List<ExperimentRunner.ExternalEvaluation> external) {
+    printExternal(csv, run, round, external);
+  }
+
+  /** A round's external-site rows into {@code csv}, flushed. */
+  static void printExternal(CSVPrinter csv, String run, int round,
+      List<ExperimentRunner.ExternalEvaluation> external) {
     try {
       for (ExperimentRunner.ExternalEvaluation e : external) {
         csv.printRecord(run, round, e.site(), 0, 0, e.rows(), num(e.accuracy()), num(e.auc()), num(e.loss()), "",
@@ -230,6 +289,22 @@ public final class ResultsWriter implements AutoCloseable {
       csv.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Appends, as they are, the rows a run side by side wrote into its own file ({@link RunCheckpoints}): its turn in
+   * the sweep's order has come.
+   */
+  public void rowsFrom(Path runRows) {
+    try {
+      csv.flush();
+      try (java.io.Reader in = Files.newBufferedReader(runRows, StandardCharsets.UTF_8)) {
+        in.transferTo(out);
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + runRows + " into " + partial + ": " + e.getMessage(), e);
     }
   }
 
@@ -251,6 +326,8 @@ public final class ResultsWriter implements AutoCloseable {
       // metrics.csv last: its presence is what says "finished" (and what --resume refuses)
       writeAtomically(dir.resolve("summary.json"), summaryJson(scenario, fairness, external));
       writeAtomically(dir.resolve("resolved.conf"), resolvedConf);
+      // every run is in metrics.csv.partial by now: killed after this, --resume finds them all finished
+      RunCheckpoints.removeAll(dir);
       Files.move(partial, dir.resolve("metrics.csv"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
       finished = true;

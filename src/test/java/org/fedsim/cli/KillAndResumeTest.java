@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.fedsim.metrics.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,35 +37,17 @@ class KillAndResumeTest {
   @Test
   void aRunKilledMidwayAndResumedWritesTheSameMetricsAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
     Path killed = tmp.resolve("killed");
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), "-Xmx2g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-        "org.fedsim.cli.Main", "run"));
-    cmd.addAll(List.of(with(SCENARIO, "--out", killed.toString())));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child.log").toFile());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Process child = pb.start();
+    Process child = ChildFedsim.start(tmp.resolve("child.log"), "-Xmx2g", with(new String[] {"run"},
+        with(SCENARIO, "--out", killed.toString())));
     try {
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      int round = 0;
-      while (round < 2 && child.isAlive() && System.nanoTime() < deadline) {
-        child.waitFor(100, TimeUnit.MILLISECONDS); // poll the child's checkpoint, not a sleep in the logic
-        if (Files.exists(killed.resolve(Checkpoint.FILE))) {
-          try {
-            round = Checkpoint.readFrom(killed).state().round();
-          } catch (java.io.IOException partlyMoved) {
-            round = 0;
-          }
-        }
-      }
+      ChildFedsim.await(child, Duration.ofMinutes(3), () -> roundOf(killed) >= 2);
       assertTrue(child.isAlive(), "the child finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
       // a resume while the run still goes would write into its files: the directory is locked by the child JVM
       StringWriter busy = new StringWriter();
       assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
           .setErr(new PrintWriter(busy)).execute("run", "--resume", killed.toString()));
       assertTrue(busy.toString().contains("is in use by another fedsim (pid " + child.pid() + ")"), busy::toString);
-      child.destroyForcibly(); // SIGKILL
-      child.waitFor(30, TimeUnit.SECONDS);
+      ChildFedsim.kill(child);
     } finally {
       child.destroyForcibly();
     }
@@ -79,6 +60,15 @@ class KillAndResumeTest {
     assertArrayEquals(Files.readAllBytes(whole.resolve("metrics.csv")), Files.readAllBytes(killed.resolve("metrics.csv")));
     assertFalse(Files.exists(killed.resolve(Checkpoint.FILE)), "the checkpoint goes once the run is finished");
     assertFalse(Files.exists(killed.resolve("metrics.csv.partial")));
+  }
+
+  /** The round of DIR's checkpoint.json; 0 when there is none yet (or it is being moved into place). */
+  static int roundOf(Path dir) {
+    try {
+      return Files.exists(dir.resolve(Checkpoint.FILE)) ? Checkpoint.readFrom(dir).state().round() : 0;
+    } catch (java.io.IOException partlyMoved) {
+      return 0;
+    }
   }
 
   @Test

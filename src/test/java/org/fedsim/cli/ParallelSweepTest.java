@@ -17,13 +17,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
+import org.fedsim.metrics.RunCheckpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs of a sweep side by side: the same bytes as one at a time, and a killed sweep resumes without redoing runs. */
+/**
+ * Runs of a sweep side by side: the same bytes as one at a time, and a killed sweep resumes without redoing finished
+ * runs, the runs under way going on from their own checkpoints.
+ */
 class ParallelSweepTest {
   @TempDir Path tmp;
 
@@ -70,34 +73,19 @@ class ParallelSweepTest {
   @Test
   void aKilledParallelSweepResumesToTheSameBytesWithoutRedoingFinishedRuns() throws Exception {
     Path killed = tmp.resolve("killed");
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-        "org.fedsim.cli.Main", "run", "scenarios/seed-mimic.conf", "--out", killed.toString()));
+    List<String> cmd = new ArrayList<>(List.of("run", "scenarios/seed-mimic.conf", "--out", killed.toString()));
     cmd.addAll(List.of(SWEEP));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child.log").toFile());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Process child = pb.start();
-    Checkpoint seen = null;
+    Process child = ChildFedsim.start(tmp.resolve("child.log"), "-Xmx1g", cmd.toArray(String[]::new));
+    boolean seen;
     try {
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      while (seen == null && child.isAlive() && System.nanoTime() < deadline) {
-        child.waitFor(50, TimeUnit.MILLISECONDS); // poll the child's checkpoint: written once a run is committed
-        if (Files.exists(killed.resolve(Checkpoint.FILE))) {
-          try {
-            seen = Checkpoint.readFrom(killed);
-          } catch (java.io.IOException partlyMoved) {
-            seen = null;
-          }
-        }
-      }
+      // the directory's checkpoint: written once a run is committed
+      seen = ChildFedsim.await(child, Duration.ofMinutes(3), () -> KillAndResumeTest.roundOf(killed) > 0);
       assertTrue(child.isAlive(), () -> "the sweep finished before it could be killed");
-      child.destroyForcibly(); // SIGKILL
-      child.waitFor(30, TimeUnit.SECONDS);
+      ChildFedsim.kill(child);
     } finally {
       child.destroyForcibly();
     }
-    assertTrue(seen != null, "a checkpoint appeared");
+    assertTrue(seen, "a checkpoint appeared");
     // the runs the last checkpoint holds as finished: their wall times must survive the resume
     Checkpoint last = Checkpoint.readFrom(killed);
     Map<String, Double> committed = new HashMap<>();
@@ -120,6 +108,181 @@ class ParallelSweepTest {
         assertEquals(Math.round(wall * 1000) / 1000.0, run.get("wall_seconds").asDouble(), 1e-9,
             "run " + run.get("run") + " was finished before the kill and is not run again");
       }
+    }
+  }
+
+  /** Two runs side by side, slow enough (10 local epochs, 60 rounds: seconds) to be killed while both are under way. */
+  static final String[] PAIR = {"--set", "rounds=60", "--set", "model.engine=dense", "--set", "model.local-epochs=10",
+      "--set", "dataset.synthetic.patients=6000", "--set", "sweep.seed=[1,2]", "--no-report", "--parallel", "2"};
+
+  static String[] run(Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("run", "scenarios/seed-mimic.conf", "--out", out.toString()));
+    args.addAll(List.of(PAIR));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** The run checkpoints in {@code dir} of the sweep {@link #PAIR}. */
+  static RunCheckpoints pairFiles(Path dir) {
+    return new RunCheckpoints(dir, "seed-mimic", List.of("seed=1", "seed=2"));
+  }
+
+  /** The round of run {@code label}'s own checkpoint in {@code dir}; 0 when it has none yet. */
+  static int roundOf(Path dir, String label) {
+    try {
+      Checkpoint c = pairFiles(dir).read(label);
+      return c == null ? 0 : c.state().round();
+    } catch (org.fedsim.scenario.ScenarioException beingMoved) {
+      return 0;
+    }
+  }
+
+  /**
+   * Two runs side by side, SIGKILLed while both are under way (neither written to metrics.csv yet), each go on from
+   * the last round of their own checkpoint (the resumed child's output says so, and shows no round 1), and the sweep
+   * ends with an uninterrupted sweep's bytes. A corrupt run checkpoint is refused, naming the file and the way out;
+   * taken, that run starts again and the sweep still ends with the same bytes.
+   */
+  @Test
+  void runsKilledSideBySideGoOnFromTheirOwnLastRounds() throws Exception {
+    Path killed = tmp.resolve("killed");
+    Process child = ChildFedsim.start(tmp.resolve("child.log"), "-Xmx1g", run(killed, "-q"));
+    try {
+      ChildFedsim.await(child, Duration.ofMinutes(3), () -> roundOf(killed, "seed=1") >= 2 && roundOf(killed, "seed=2") >= 2);
+      assertTrue(child.isAlive(), () -> "the sweep finished before it could be killed: " + readLog(tmp.resolve("child.log")));
+      ChildFedsim.kill(child);
+    } finally {
+      child.destroyForcibly();
+    }
+    Map<String, Integer> at = new HashMap<>();
+    for (String label : List.of("seed=1", "seed=2")) {
+      int round = pairFiles(killed).read(label).state().round();
+      assertTrue(round >= 2 && round < 60, () -> label + " was under way when killed: round " + round + "\n"
+          + readLog(tmp.resolve("child.log")));
+      at.put(label, round);
+    }
+    assertFalse(Files.exists(killed.resolve("metrics.csv")));
+    assertFalse(Files.exists(killed.resolve(Checkpoint.FILE)), "no run was written to metrics.csv yet");
+
+    // a run checkpoint that cannot be read: refused, saying which and how to redo that run instead
+    Path corrupt = Files.createDirectories(tmp.resolve("corrupt").resolve(RunCheckpoints.DIR));
+    for (String f : List.of("resolved.conf", "metrics.csv.partial")) Files.copy(killed.resolve(f), corrupt.resolveSibling(f));
+    RunCheckpoints killedFiles = pairFiles(killed);
+    RunCheckpoints corruptFiles = pairFiles(corrupt.getParent());
+    for (String label : at.keySet()) {
+      Files.copy(killedFiles.rowsFile(label), corruptFiles.rowsFile(label));
+      Files.copy(killedFiles.checkpointFile(label), corruptFiles.checkpointFile(label));
+    }
+    Files.writeString(corruptFiles.checkpointFile("seed=2"), "{\"format\": 1, \"run\": ");
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", "--resume", corrupt.getParent().toString(), "-q", "--no-report"));
+    assertTrue(err.toString().contains("cannot read the checkpoint of run seed=2, " + corruptFiles.checkpointFile("seed=2"))
+        && err.toString().contains("to redo run seed=2 from round 1, delete"), err::toString);
+
+    // resumed in a child JVM too: its output (no -q) is what each run went on from
+    Path log = tmp.resolve("resume.log");
+    Process resume = ChildFedsim.start(log, "-Xmx1g", "run", "--resume", killed.toString(), "--parallel", "2",
+        "--no-report");
+    try {
+      assertTrue(resume.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the resume finished");
+      assertEquals(0, resume.exitValue(), () -> "resume: " + readLog(log));
+    } finally {
+      resume.destroyForcibly();
+    }
+    String out = readLog(log);
+    for (Map.Entry<String, Integer> e : at.entrySet()) {
+      String run = "[" + e.getKey() + "] ";
+      assertTrue(out.contains(run + "resuming after round " + e.getValue() + "\n"), out);
+      assertTrue(out.contains(run + "round " + (e.getValue() + 1) + "/60 "), out);
+      assertFalse(out.contains(run + "round 1/60 "), () -> e.getKey() + " started again from round 1: " + out);
+    }
+
+    Path whole = tmp.resolve("whole");
+    fedsim(run(whole, "-q"));
+    for (String f : List.of("metrics.csv", "fairness.csv")) {
+      assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(killed.resolve(f)), f);
+    }
+    assertEquals(withoutWallTimes(whole.resolve("summary.json")), withoutWallTimes(killed.resolve("summary.json")));
+    for (String left : List.of(Checkpoint.FILE, RunCheckpoints.DIR, "metrics.csv.partial")) {
+      assertFalse(Files.exists(killed.resolve(left)), left + " is gone once the sweep is finished");
+    }
+
+    // the way out the refusal names: without seed=2's files that run starts again; seed=1 still goes on from its
+    // round, one run at a time now (--parallel 1), and the bytes are the same
+    Files.delete(corruptFiles.checkpointFile("seed=2"));
+    Files.delete(corruptFiles.rowsFile("seed=2"));
+    fedsim("run", "--resume", corrupt.getParent().toString(), "--parallel", "1", "-q", "--no-report");
+    assertArrayEquals(Files.readAllBytes(whole.resolve("metrics.csv")),
+        Files.readAllBytes(corrupt.resolveSibling("metrics.csv")));
+  }
+
+  /** A small sweep of two runs, 3 rounds each. */
+  Path pairScenario() throws Exception {
+    return Files.writeString(tmp.resolve("pair.conf"), String.join("\n", "rounds = 3", "model.engine = dense",
+        "model.local-epochs = 1", "dataset.synthetic.patients = 6000", "sweep { seed = [1, 2] }"));
+  }
+
+  /**
+   * A directory whose only checkpoint was a corrupt run checkpoint, deleted as the refusal said (left: resolved.conf,
+   * metrics.csv.partial, an empty checkpoints/): a fresh run there is refused, pointing to --resume, and --resume
+   * redoes every run from round 1 to an uninterrupted sweep's bytes.
+   */
+  @Test
+  void withoutAnyCheckpointLeftResumeRedoesTheRunsFromRoundOne() throws Exception {
+    Path scenario = pairScenario();
+    Path whole = tmp.resolve("whole");
+    fedsim("run", scenario.toString(), "--out", whole.toString(), "-q", "--no-report", "--parallel", "2");
+    Path left = Files.createDirectories(tmp.resolve("left").resolve(RunCheckpoints.DIR)).getParent();
+    Files.copy(whole.resolve("resolved.conf"), left.resolve("resolved.conf"));
+    Files.writeString(left.resolve("metrics.csv.partial"), String.join(",", ResultsWriter.COLUMNS) + "\nseed=1,1");
+
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", scenario.toString(), "--out", left.toString(), "-q"));
+    assertTrue(err.toString().contains("output directory " + left + " already holds results (metrics.csv.partial)")
+        && err.toString().contains("or go on with it: fedsim run --resume " + left), err::toString);
+
+    fedsim("run", "--resume", left.toString(), "--parallel", "2", "-q", "--no-report");
+    assertArrayEquals(Files.readAllBytes(whole.resolve("metrics.csv")), Files.readAllBytes(left.resolve("metrics.csv")));
+    assertFalse(Files.exists(left.resolve(RunCheckpoints.DIR)));
+  }
+
+  /** A fresh run does not go into a directory holding an old sweep's run checkpoints (a later --resume would use them). */
+  @Test
+  void aFreshRunRefusesADirectoryWithOldRunCheckpoints() throws Exception {
+    Path old = Files.createDirectories(tmp.resolve("old").resolve(RunCheckpoints.DIR)).getParent();
+    Files.writeString(old.resolve(RunCheckpoints.DIR).resolve("001-seed=1.json"), "{}");
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", pairScenario().toString(), "--out", old.toString(), "-q"));
+    assertTrue(err.toString().contains("output directory " + old + " already holds results (checkpoints)"),
+        err::toString);
+    assertTrue(Files.exists(old.resolve(RunCheckpoints.DIR).resolve("001-seed=1.json")), "nothing was removed");
+  }
+
+  /** A checkpoint.json that cannot be read: one line naming it and the way out, not Jackson's whole message. */
+  @Test
+  void aCorruptCheckpointJsonIsRefusedInOneLineWithTheWayOut() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("bad"));
+    Files.copy(pairScenario(), dir.resolve("resolved.conf"));
+    Files.writeString(dir.resolve("metrics.csv.partial"), String.join(",", ResultsWriter.COLUMNS) + "\n");
+    Files.writeString(dir.resolve(Checkpoint.FILE), "{\"format\": 1, \"run\": ");
+    StringWriter err = new StringWriter();
+    assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("run", "--resume", dir.toString(), "-q", "--no-report"));
+    String message = err.toString().strip();
+    assertTrue(message.contains("cannot read " + dir.resolve(Checkpoint.FILE) + ": ")
+        && message.endsWith("delete " + dir.resolve(Checkpoint.FILE) + " and run fedsim run --resume " + dir
+            + " again"), message);
+    assertEquals(1, message.lines().count(), message);
+  }
+
+  static String readLog(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      return "(no log: " + e + ")";
     }
   }
 }
