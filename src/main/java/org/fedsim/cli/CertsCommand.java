@@ -39,14 +39,24 @@ final class CertsCommand implements Callable<Integer> {
 
   @Option(names = "--sites", paramLabel = "NODE=SITE[,SITE...]",
       description = "bind a hospital node to these sites (repeat for each node); default: unbound, any site")
-  java.util.Map<String, String> sites = new java.util.LinkedHashMap<>();
+  List<String> sites = new java.util.ArrayList<>();
 
   @Override
   public Integer call() {
     List<Path> written;
     OutputDirectory.check(out, "--out");
     java.util.Map<String, List<String>> bound = new java.util.LinkedHashMap<>();
-    sites.forEach((node, list) -> bound.put(node, List.of(list.split(",", -1))));
+    for (String binding : sites) {
+      int eq = binding.indexOf('=');
+      if (eq <= 0) {
+        throw new org.fedsim.scenario.ScenarioException("--sites " + binding + ": expected NODE=SITE[,SITE...]");
+      }
+      String node = binding.substring(0, eq);
+      if (bound.put(node, List.of(binding.substring(eq + 1).split(",", -1))) != null) {
+        throw new org.fedsim.scenario.ScenarioException("--sites: node '" + node + "' is given twice; list all its "
+            + "sites once: --sites " + node + "=SITE,SITE");
+      }
+    }
     try {
       written = DevCertificates.create(out, nodes, servers != null ? servers : DevCertificates.defaultServers(nodes),
           bound);

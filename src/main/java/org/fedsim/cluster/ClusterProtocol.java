@@ -88,13 +88,13 @@ public final class ClusterProtocol {
     /** An answer signed with the key of the node {@code system} runs on (unsigned without TLS). */
     public static SitesReady signed(akka.actor.typed.ActorSystem<?> system, String runId, String host,
         int numFeatures, List<SiteInfo> sites, List<ExternalInfo> external) {
-      SitesReady unsigned = new SitesReady(runId, host, numFeatures, sites, external, null);
-      return new SitesReady(runId, host, numFeatures, sites, external,
-          NodeIdentity.get(system).sign(unsigned.signedText(system)));
+      String text = signedText(system, runId, host, numFeatures, sites, external == null ? List.of() : external);
+      return new SitesReady(runId, host, numFeatures, sites, external, NodeIdentity.get(system).sign(text));
     }
 
     /** What the hospital node signs: the run, every site with its actor and row counts, the external sites. */
-    String signedText(akka.actor.typed.ActorSystem<?> system) {
+    static String signedText(akka.actor.typed.ActorSystem<?> system, String runId, String host, int numFeatures,
+        List<SiteInfo> sites, List<ExternalInfo> external) {
       akka.actor.typed.ActorRefResolver resolver = akka.actor.typed.ActorRefResolver.get(system);
       StringBuilder text = new StringBuilder("fedsim SitesReady v1\n").append(runId).append('\n').append(host)
           .append('\n').append(numFeatures).append('\n');
@@ -117,7 +117,8 @@ public final class ClusterProtocol {
       List<String> names = new java.util.ArrayList<>();
       sites.forEach(s -> names.add(s.site()));
       external.forEach(x -> names.add(x.site()));
-      String why = NodeIdentity.get(system).notAHospitalFor(signedText(system), credential, names);
+      String why = NodeIdentity.get(system).notAHospitalFor(
+          signedText(system, runId, host, numFeatures, sites, external), credential, names);
       return why == null ? null : "the answer of hospital node " + host + " is refused: " + why;
     }
   }

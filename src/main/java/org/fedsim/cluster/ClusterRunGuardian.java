@@ -398,14 +398,11 @@ public final class ClusterRunGuardian {
           .onMessage(ClusterProtocol.SitesReady.class, r -> {
             if (!r.runId().equals(runId)) return Behaviors.same();
             String refused = r.notFromAHospital(ctx.getSystem());
+            if (refused == null && r.numFeatures() != numFeatures) {
+              refused = "returning node " + r.host() + " has " + r.numFeatures() + " features, the run " + numFeatures;
+            }
             if (refused != null) {
               ctx.getLog().error("run {}: {}; its sites stay out", spec.label(), refused);
-              r.sites().forEach(site -> gone.add(site.site()));
-              return Behaviors.same();
-            }
-            if (r.numFeatures() != numFeatures) {
-              ctx.getLog().error("run {}: returning node {} has {} features, the run {}: its sites stay out",
-                  spec.label(), r.host(), r.numFeatures(), numFeatures);
               r.sites().forEach(site -> gone.add(site.site()));
               return Behaviors.same();
             }

@@ -93,6 +93,15 @@ public final class DevCertificates {
         throw new IllegalArgumentException("--sites " + e.getKey() + "=" + String.join(",", e.getValue())
             + ": expected NODE=SITE[,SITE...] with non-empty site names");
       }
+      for (String site : e.getValue()) {
+        if (!site.equals(site.strip())) {
+          throw new IllegalArgumentException("--sites " + e.getKey() + ": site '" + site + "' begins or ends with "
+              + "a space (no site is named so; write " + e.getKey() + "=" + site.strip() + ")");
+        }
+      }
+      if (e.getValue().stream().distinct().count() != e.getValue().size()) {
+        throw new IllegalArgumentException("--sites " + e.getKey() + ": a site is listed twice: " + e.getValue());
+      }
     }
     if (nodes.isEmpty()) throw new IllegalArgumentException("--nodes: expected at least one node name");
     for (String s : servers) {
@@ -155,6 +164,7 @@ public final class DevCertificates {
         "-dname", "CN=fedsim development CA", "-ext", "bc:c", "-ext", "KeyUsage=keyCertSign,cRLSign",
         "-validity", VALIDITY_DAYS, "-keystore", keyStore(ca, CA).toString(), "-storetype", "PKCS12",
         "-storepass:file", pass);
+    ownerOnly(keyStore(ca, CA)); // the CA's private key: the password guards it, the mode too
     keytool("-exportcert", "-rfc", "-alias", CA, "-keystore", keyStore(ca, CA).toString(), "-storepass:file", pass,
         "-file", dir.resolve("ca.pem").toString());
     String trustPass = newPassword(passwordFile(dir, TRUSTSTORE)).toString();
@@ -172,6 +182,7 @@ public final class DevCertificates {
       keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg",
           "SHA256withECDSA", "-dname", "CN=" + node + ", " + NodeIdentity.ROLE_UNIT + "=" + role + ", O=fedsim", "-validity", VALIDITY_DAYS, "-keystore", ks,
           "-storetype", "PKCS12", "-storepass:file", pass);
+      ownerOnly(Path.of(ks));
       keytool("-certreq", "-alias", "node", "-keystore", ks, "-storepass:file", pass, "-file", csr.toString());
       List<String> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", CA, "-keystore",
           keyStore(dir.resolve(CA), CA).toString(), "-storepass:file", caPass, "-infile", csr.toString(), "-outfile",
@@ -191,6 +202,13 @@ public final class DevCertificates {
     }
     log.info("issued {} (CN={}, role {}{}) signed by the CA in {}", ks, node, role,
         sites.isEmpty() ? "" : ", sites " + sites, dir);
+  }
+
+  /** Makes a keystore keytool wrote readable by its owner only (where the file system has POSIX modes). */
+  private static void ownerOnly(Path file) throws IOException {
+    if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
   }
 
   /** A random password, written to {@code file} readable by its owner only; returns the file. */

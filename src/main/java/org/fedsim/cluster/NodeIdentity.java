@@ -128,7 +128,7 @@ public final class NodeIdentity implements Extension {
    * Without TLS every request passes.
    */
   public String notAServer(String request, Credential credential) {
-    return notSignedBy(NodeConfig.ROLE_SERVER, request, credential, List.of());
+    return notSignedBy(NodeConfig.ROLE_SERVER, "request", request, credential, List.of());
   }
 
   /**
@@ -138,12 +138,13 @@ public final class NodeIdentity implements Extension {
    * none may serve any site. Without TLS every answer passes.
    */
   public String notAHospitalFor(String answer, Credential credential, List<String> sites) {
-    return notSignedBy(NodeConfig.ROLE_HOSPITAL, answer, credential, sites);
+    return notSignedBy(NodeConfig.ROLE_HOSPITAL, "answer", answer, credential, sites);
   }
 
-  private String notSignedBy(String role, String request, Credential credential, List<String> sites) {
+  /** {@code what}: "request" or "answer", for the messages. */
+  private String notSignedBy(String role, String what, String request, Credential credential, List<String> sites) {
     if (certificate == null) return null;
-    if (credential == null || credential.certificate().isEmpty()) return "the request is not signed";
+    if (credential == null || credential.certificate().isEmpty()) return "the " + what + " is not signed";
     X509Certificate cert;
     try {
       cert = (X509Certificate) CertificateFactory.getInstance("X.509")
@@ -162,20 +163,23 @@ public final class NodeIdentity implements Extension {
       String whose = role.equals(NodeConfig.ROLE_SERVER) ? "a server's" : "a " + role + " node's";
       return "certificate '" + subject + "' is not " + whose + " (role '" + roleOf(cert) + "')";
     }
-    List<String> bound = sitesOf(cert);
-    if (!bound.isEmpty()) {
-      for (String site : sites) {
-        if (!bound.contains(site)) {
-          return "certificate '" + subject + "' does not hold site " + site + " (it holds " + bound + ")";
-        }
-      }
+    List<String> bound;
+    try {
+      bound = sitesOf(cert);
+    } catch (IllegalArgumentException e) {
+      return "certificate '" + subject + "': " + e.getMessage();
+    }
+    List<String> missing = missingSites(bound, sites);
+    if (!missing.isEmpty()) {
+      return "certificate '" + subject + "' does not hold site" + (missing.size() == 1 ? " " + missing.get(0)
+          : "s " + missing) + " (it holds " + bound + ")";
     }
     try {
       Signature s = Signature.getInstance(ALGORITHM);
       s.initVerify(cert.getPublicKey());
       s.update(request.getBytes(StandardCharsets.UTF_8));
       if (!s.verify(Base64.getDecoder().decode(credential.signature()))) {
-        return "the signature of '" + subject + "' does not match the request";
+        return "the signature of '" + subject + "' does not match the " + what;
       }
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return "the signature of '" + subject + "' cannot be checked: " + e.getMessage();
@@ -198,18 +202,24 @@ public final class NodeIdentity implements Extension {
 
   /** The sites this node's certificate binds it to (empty: none bound, or no certificate). */
   public List<String> sites() {
-    return certificate == null ? List.of() : sitesOf(certificate);
+    if (certificate == null) return List.of();
+    try {
+      return sitesOf(certificate);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException("this node's certificate '" + certificate.getSubjectX500Principal().getName() + "': "
+          + e.getMessage(), e);
+    }
   }
 
   /** Fails, naming the certificate, unless it lets this node hold every one of {@code sites}. */
   public void requireSites(List<String> sites) {
     List<String> bound = sites();
-    if (bound.isEmpty()) return;
-    List<String> missing = sites.stream().filter(s -> !bound.contains(s)).toList();
+    List<String> missing = missingSites(bound, sites);
     if (missing.isEmpty()) return;
     throw new ScenarioException("--sites: this node's certificate '" + certificate.getSubjectX500Principal().getName()
         + "' does not hold " + missing + " (it holds " + bound + "); the server would refuse them. Hold only those, "
-        + "or issue a certificate for them: fedsim certs --out DIR --nodes NAME --sites NAME=SITE,SITE");
+        + "or issue a certificate for them (remove DIR/NAME.p12 first, or use a new name): fedsim certs --out DIR "
+        + "--nodes NAME --sites NAME=SITE,SITE");
   }
 
   /** The URI in a certificate's subject alternative names that binds one site to it. */
@@ -217,7 +227,16 @@ public final class NodeIdentity implements Extension {
     return SITE_URI + java.net.URLEncoder.encode(site, StandardCharsets.UTF_8);
   }
 
-  /** The sites a certificate binds (its {@code urn:fedsim:site:} subject alternative names), in order. */
+  /** Those of {@code sites} a certificate binding {@code bound} does not hold (none when it binds no site). */
+  static List<String> missingSites(List<String> bound, List<String> sites) {
+    return bound.isEmpty() ? List.of() : sites.stream().filter(s -> !bound.contains(s)).toList();
+  }
+
+  /**
+   * The sites a certificate binds (its {@code urn:fedsim:site:} subject alternative names), in order.
+   *
+   * @throws IllegalArgumentException when its alternative names cannot be read
+   */
   static List<String> sitesOf(X509Certificate cert) {
     List<String> out = new ArrayList<>();
     try {
@@ -229,7 +248,7 @@ public final class NodeIdentity implements Extension {
         }
       }
     } catch (java.security.cert.CertificateParsingException | IllegalArgumentException e) {
-      return List.of("(unreadable: " + e.getMessage() + ")"); // binds nothing a site could be named
+      throw new IllegalArgumentException("its site names cannot be read: " + e.getMessage(), e);
     }
     return List.copyOf(out);
   }

@@ -58,6 +58,14 @@ class NodeCommandTest extends InProcessCli {
         "h2", "--sites", "h9=WHITE");
     refused("--sites h2=WHITE,: expected NODE=SITE[,SITE...]", "certs", "--out", tmp.resolve("x").toString(),
         "--nodes", "h2", "--sites", "h2=WHITE,");
+    refused("--sites h2: site ' WHITE' begins or ends with a space", "certs", "--out", tmp.resolve("x").toString(),
+        "--nodes", "h2", "--sites", "h2= WHITE");
+    refused("--sites h2: a site is listed twice: [WHITE, WHITE]", "certs", "--out", tmp.resolve("x").toString(),
+        "--nodes", "h2", "--sites", "h2=WHITE,WHITE");
+    refused("--sites: node 'h2' is given twice", "certs", "--out", tmp.resolve("x").toString(), "--nodes", "h2",
+        "--sites", "h2=WHITE", "--sites", "h2=BLACK");
+    refused("--sites WHITE: expected NODE=SITE[,SITE...]", "certs", "--out", tmp.resolve("x").toString(), "--nodes",
+        "h2", "--sites", "WHITE");
   }
 
   @Test

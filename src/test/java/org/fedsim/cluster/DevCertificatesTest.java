@@ -76,8 +76,11 @@ class DevCertificatesTest {
   void addingNodesReusesTheCaAndPasswordsAreOwnerOnly() throws Exception {
     DevCertificates.create(cluster, List.of("h2"));
     clusterTrust().checkClientTrusted(chain(cluster, "h2"), "EC");
-    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
-        Files.getPosixFilePermissions(DevCertificates.passwordFile(cluster, "h2")));
+    Set<PosixFilePermission> ownerOnly = Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertEquals(ownerOnly, Files.getPosixFilePermissions(DevCertificates.passwordFile(cluster, "h2")));
+    assertEquals(ownerOnly, Files.getPosixFilePermissions(DevCertificates.keyStore(cluster, "h2")), "a node's key");
+    assertEquals(ownerOnly, Files.getPosixFilePermissions(DevCertificates.keyStore(cluster.resolve("ca"), "ca")),
+        "the CA's key");
   }
 
   @Test

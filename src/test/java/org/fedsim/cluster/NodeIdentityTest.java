@@ -90,7 +90,10 @@ class NodeIdentityTest {
     String byServer = server.notAHospitalFor(answer, identity(cluster, "boss", "server").sign(answer), List.of("W"));
     assertTrue(byServer.contains("is not a hospital node's (role 'server')"), byServer);
     String altered = server.notAHospitalFor(answer + "x", byH2, List.of("WHITE"));
-    assertTrue(altered.contains("does not match"), altered);
+    assertTrue(altered.contains("does not match the answer"), altered);
+    assertEquals("the answer is not signed", server.notAHospitalFor(answer, NodeIdentity.Credential.NONE, List.of()));
+    String two = server.notAHospitalFor(answer, byH2, List.of("ASIAN", "WHITE", "BLACK"));
+    assertTrue(two.contains("does not hold sites [ASIAN, BLACK]"), two);
   }
 
   @Test
