@@ -33,7 +33,7 @@ final class OutputDirectory implements AutoCloseable {
     this.lock = lock;
     Path dir = lockFile.getParent();
     this.resumeHint = new Thread(() -> {
-      if (org.fedsim.metrics.RunCheckpoints.resumable(dir)) {
+      if (org.fedsim.metrics.RunCheckpoints.holdsRound(dir)) {
         System.err.println("\nfedsim: stopped; go on from the last finished round with: fedsim run --resume " + dir);
       }
     }, "fedsim-resume-hint");

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.fedsim.metrics.Checkpoint;
 import org.fedsim.metrics.ResultsWriter;
 import org.fedsim.metrics.RunCheckpoints;
@@ -112,12 +111,12 @@ final class RunCommand implements Callable<Integer> {
         throw e;
       }
       try (ResultsWriter writer = new ResultsWriter(dir)) {
-        int code = runAll(loaded, dir, writer, null, false, runner);
+        int code = runAll(loaded, dir, writer, null, runner);
         done = true;
         return code;
       } finally {
         // a failure (any, native errors included) before a round to go on from leaves nothing behind
-        if (!done && !RunCheckpoints.resumable(dir)) removeUnfinished(dir);
+        if (!done && !RunCheckpoints.holdsRound(dir)) removeUnfinished(dir);
         lock.close();
         if (!existed) deleteIfEmpty(dir);
       }
@@ -129,19 +128,9 @@ final class RunCommand implements Callable<Integer> {
     for (String f : List.of("metrics.csv", "metrics.csv.partial", RunCheckpoints.DIR)) {
       if (Files.exists(dir.resolve(f))) {
         throw new ScenarioException("output directory " + dir + " already holds results (" + f + "); choose another "
-            + "--out" + (canResume(dir) ? ", or go on with it: fedsim run --resume " + dir : ""));
+            + "--out" + (RunCheckpoints.canResume(dir) ? ", or go on with it: fedsim run --resume " + dir : ""));
       }
     }
-  }
-
-  /**
-   * Whether {@code dir} holds a stopped run --resume can go on with: its resolved.conf and something it wrote
-   * (metrics.csv.partial, checkpoint.json or checkpoints/), no metrics.csv. What has no checkpoint starts at round 1.
-   */
-  static boolean canResume(Path dir) {
-    return !Files.exists(dir.resolve("metrics.csv")) && Files.exists(dir.resolve("resolved.conf"))
-        && Stream.of("metrics.csv.partial", Checkpoint.FILE, RunCheckpoints.DIR)
-            .anyMatch(f -> Files.exists(dir.resolve(f)));
   }
 
   /** results/NAME-TIMESTAMP, with -2, -3, ... when another run took that name in the same second. */
@@ -202,7 +191,7 @@ final class RunCommand implements Callable<Integer> {
     if (Files.exists(dir.resolve("metrics.csv"))) {
       throw new ScenarioException(dir + " holds a finished run (metrics.csv): nothing to resume");
     }
-    if (!canResume(dir)) {
+    if (!RunCheckpoints.canResume(dir)) {
       throw new ScenarioException("nothing to resume in " + dir + ": expected resolved.conf with metrics.csv.partial, "
           + Checkpoint.FILE + " or " + RunCheckpoints.DIR + "/ (a run leaves them as it starts); start the scenario "
           + "again");
@@ -210,19 +199,13 @@ final class RunCommand implements Callable<Integer> {
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(dir.resolve("resolved.conf"), List.of(), null);
     // no checkpoint.json: killed before a run was written, or it was deleted; runs without their own checkpoint in
     // checkpoints/ start at round 1
-    Checkpoint checkpoint = null;
-    if (Files.exists(dir.resolve(Checkpoint.FILE))) {
-      try {
-        checkpoint = Checkpoint.readFrom(dir);
-      } catch (java.io.IOException e) {
-        throw new ScenarioException("cannot read " + dir.resolve(Checkpoint.FILE) + ": "
-            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ResultsWriter.redo(dir), e);
-      }
-    }
+    Path file = dir.resolve(Checkpoint.FILE);
+    Checkpoint checkpoint = Files.exists(file)
+        ? Checkpoint.readFile(file, loaded.name(), null, "", ResultsWriter.redo(dir)) : null;
     try (OutputDirectory lock = OutputDirectory.lock(dir, "--resume");
         ExperimentRunner runner = newRunner();
         ResultsWriter writer = checkpoint == null ? new ResultsWriter(dir) : ResultsWriter.resume(dir, checkpoint)) {
-      return runAll(loaded, dir, writer, checkpoint, true, runner);
+      return runAll(loaded, dir, writer, checkpoint, runner);
     }
   }
 
@@ -241,10 +224,11 @@ final class RunCommand implements Callable<Integer> {
    * Every run of the scenario not finished yet. One at a time, each round's rows and a checkpoint are written as it
    * finishes; with more than one worker, runs go on side by side, each with its own rows file and checkpoint, and
    * each run's rows are written, in the sweep's order, once it and every run before it have finished (so
-   * metrics.csv is the same bytes either way). {@code resuming}: runs side by side go on from their checkpoints.
+   * metrics.csv is the same bytes either way). Runs side by side go on from their own checkpoints (a fresh run has
+   * none: it refuses a directory holding checkpoints/).
    */
   private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from,
-      boolean resuming, ExperimentRunner runner) {
+      ExperimentRunner runner) {
     ConsoleReport console = new ConsoleReport(System.out, quiet);
     console.header(loaded, dir);
     String resolved = "# fedsim resolved scenario: every key, defaults and overrides included\n" + loaded.render();
@@ -259,7 +243,7 @@ final class RunCommand implements Callable<Integer> {
     java.util.Map<String, Checkpoint> sideBySide = new java.util.HashMap<>(); // runs' own checkpoints
     for (RunSpec run : loaded.runs()) {
       if (done.contains(run.label())) {
-        if (resuming) runFiles.remove(run.label()); // killed after it was written, before its files went
+        runFiles.remove(run.label()); // killed after it was written, before its files went
         continue;
       }
       if (from != null && run.label().equals(from.run())) {
@@ -267,7 +251,7 @@ final class RunCommand implements Callable<Integer> {
         else resumed = run;
       } else {
         todo.add(run);
-        Checkpoint own = resuming ? runFiles.read(run.label()) : null;
+        Checkpoint own = runFiles.resume(run.label()); // its rows cut back to it
         if (own != null) sideBySide.put(run.label(), own);
       }
     }
@@ -316,7 +300,7 @@ final class RunCommand implements Callable<Integer> {
       if (from != null) console.resuming(run, from.state().round(), progress);
       console.runStarting(run);
       progress.runStarted(run.label());
-      Rounds rounds = new Rounds(writer, from, afterRound);
+      Rounds rounds = new Rounds(run, writer, from, afterRound);
       ExperimentRunner.RunResult result = runner.run(run, rounds, from == null ? null : from.state());
       if (result.rounds().isEmpty()) { // resumed after its last round, and stopped at once (target ε)
         summaryFromCheckpoint(run, from, result.stopReason());
@@ -335,11 +319,14 @@ final class RunCommand implements Callable<Integer> {
       private final RunRows rows;
       private final java.util.function.Consumer<RunEvent.RoundCompleted> after;
       private final double wallBefore;
+      /** The run has external sites: its checkpoint follows their rows. */
+      private final boolean external;
       private final long start = System.nanoTime();
       private ResultsWriter.Participation tally;
 
-      Rounds(RunRows rows, Checkpoint from, java.util.function.Consumer<RunEvent.RoundCompleted> after) {
+      Rounds(RunSpec run, RunRows rows, Checkpoint from, java.util.function.Consumer<RunEvent.RoundCompleted> after) {
         this.rows = rows;
+        this.external = !run.scenario().partition().externalSites().isEmpty();
         this.after = after;
         this.tally = from == null ? ResultsWriter.Participation.NONE : from.participation();
         this.wallBefore = from == null ? 0 : from.wallSeconds();
@@ -347,7 +334,6 @@ final class RunCommand implements Callable<Integer> {
 
       @Override
       public void onRound(RunSpec spec, RunEvent.RoundCompleted round) {
-        boolean external = !spec.scenario().partition().externalSites().isEmpty();
         rows.round(spec.label(), round);
         tally = tally.plus(round);
         if (!external) checkpoint(spec, round);
@@ -437,8 +423,8 @@ final class RunCommand implements Callable<Integer> {
       progress.runStarted(run.label());
       if (from != null) {
         console.resuming(run, from.state().round(), progress);
-        if (from.state().round() >= run.scenario().rounds()) { // killed after its last round, before its turn
-          files.open(run.label(), from).close(); // its rows file cut back to that round, as commit copies it whole
+        // killed after its last round, before its turn: its rows file (cut back to that round) is copied whole
+        if (from.state().round() >= run.scenario().rounds()) {
           progress.runFinished(run.label());
           return new Outcome(null, List.of(), from.participation(), from.wallSeconds(), from);
         }
@@ -447,7 +433,7 @@ final class RunCommand implements Callable<Integer> {
       ExperimentRunner.RunResult result;
       Rounds rounds;
       try (RunCheckpoints.Writer rows = files.open(run.label(), from)) {
-        rounds = new Rounds(rows, from, afterRound == null ? null : held::add);
+        rounds = new Rounds(run, rows, from, afterRound == null ? null : held::add);
         result = runner.run(run, rounds, from == null ? null : from.state());
       }
       progress.runFinished(run.label());

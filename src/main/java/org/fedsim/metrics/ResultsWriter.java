@@ -147,11 +147,10 @@ public final class ResultsWriter implements AutoCloseable, RunRows {
   }
 
   /**
-   * Fails, naming {@code rows} and {@code checkpoint} ({@code redo}: the way out), unless {@code bytes} (what
-   * {@code checkpoint} says was written) is not negative and {@code rows} holds at least that many bytes.
+   * Fails, naming {@code rows} and {@code checkpoint} ({@code redo}: the way out), unless {@code rows} holds at least
+   * {@code bytes} (what {@code checkpoint} says was written, not negative: {@link Checkpoint#readFile} checks that).
    */
   static void checkRows(Path rows, long bytes, Path checkpoint, String redo) {
-    if (bytes < 0) throw new ScenarioException(checkpoint + ": metricsBytes must be >= 0, got " + bytes + redo);
     long have;
     try {
       have = Files.exists(rows) ? Files.size(rows) : -1;
@@ -182,8 +181,7 @@ public final class ResultsWriter implements AutoCloseable, RunRows {
   @Override
   public void checkpoint(String scenario, RunEvent.RoundCompleted round, String run, Participation participation,
       double wallSeconds) {
-    checkpoint(new Checkpoint(Checkpoint.FORMAT, scenario, summaries, run, round.state(), participation, wallSeconds,
-        0, RunSummary.of(run, round, participation, wallSeconds), round.sites()));
+    checkpoint(Checkpoint.after(scenario, summaries, run, round, participation, wallSeconds, 0));
   }
 
   /**
@@ -193,8 +191,7 @@ public final class ResultsWriter implements AutoCloseable, RunRows {
   public void checkpoint(Checkpoint run) {
     try {
       csv.flush();
-      new Checkpoint(Checkpoint.FORMAT, run.scenario(), summaries, run.run(), run.state(), run.participation(),
-          run.wallSeconds(), Files.size(partial), run.sofar(), run.lastSites()).writeTo(dir);
+      run.with(summaries, Files.size(partial)).writeTo(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a checkpoint into " + dir + ": " + e.getMessage(), e);
     }

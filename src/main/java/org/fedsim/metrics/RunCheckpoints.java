@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.fedsim.scenario.ExperimentRunner;
-import org.fedsim.scenario.ScenarioException;
 import org.fedsim.server.RunEvent;
 
 /**
@@ -44,16 +43,25 @@ public final class RunCheckpoints {
     this.labels = List.copyOf(labels);
   }
 
-  /** Whether {@code results} holds something to resume from: checkpoint.json, or a run side by side's checkpoint. */
-  public static boolean resumable(Path results) {
-    return Files.exists(results.resolve(Checkpoint.FILE)) || anyIn(results);
+  /**
+   * Whether {@code results} holds a stopped run {@code fedsim run --resume} can go on with: its resolved.conf and
+   * something it wrote (metrics.csv.partial, checkpoint.json or checkpoints/), no metrics.csv. What has no checkpoint
+   * starts at round 1.
+   */
+  public static boolean canResume(Path results) {
+    return !Files.exists(results.resolve("metrics.csv")) && Files.exists(results.resolve("resolved.conf"))
+        && Stream.of("metrics.csv.partial", Checkpoint.FILE, DIR).anyMatch(f -> Files.exists(results.resolve(f)));
   }
 
   /**
-   * Whether {@code results} holds the checkpoint of some run side by side; when the folder cannot be listed, true
-   * (better kept than lost).
+   * Whether {@code results} holds a finished round to go on from: checkpoint.json, or a run side by side's checkpoint
+   * (when checkpoints/ cannot be listed, true: better kept than lost).
    */
-  public static boolean anyIn(Path results) {
+  public static boolean holdsRound(Path results) {
+    return Files.exists(results.resolve(Checkpoint.FILE)) || anyIn(results);
+  }
+
+  private static boolean anyIn(Path results) {
     Path d = results.resolve(DIR);
     if (!Files.isDirectory(d)) return false;
     try (Stream<Path> files = Files.list(d)) {
@@ -102,30 +110,34 @@ public final class RunCheckpoints {
   /**
    * The checkpoint of run {@code label}, or null when it has none (it had not finished a round, or the sweep did not
    * run side by side). One that cannot be read, is incomplete, names another run or scenario, or has lost rows is
-   * refused, saying how to redo that run from its first round instead.
+   * refused, saying how to redo that run from its first round instead. Nothing is changed.
    */
   public Checkpoint read(String label) {
     Path file = checkpointFile(label);
     if (!Files.exists(file)) return null;
-    String redo = "; to redo run " + label + " from round 1, delete " + file + " and " + rowsFile(label);
-    Checkpoint c;
-    try {
-      c = Checkpoint.readFile(file);
-    } catch (IOException e) {
-      throw new ScenarioException("cannot read the checkpoint of run " + label + ", " + file + ": "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + redo, e);
-    }
-    String missing = c.state() == null ? "state" : c.state().global() == null ? "state.global"
-        : c.participation() == null ? "participation" : c.sofar() == null ? "sofar" : null;
-    if (missing != null) {
-      throw new ScenarioException(file + ": the checkpoint of run " + label + " has no " + missing + redo);
-    }
-    if (!label.equals(c.run()) || !scenario.equals(c.scenario())) {
-      throw new ScenarioException(file + ": expected the checkpoint of run " + label + " of scenario " + scenario
-          + ", it holds run " + c.run() + " of scenario " + c.scenario() + redo);
-    }
+    String redo = redo(label);
+    Checkpoint c = Checkpoint.readFile(file, scenario, label, "the checkpoint of run " + label + ", ", redo);
     ResultsWriter.checkRows(rowsFile(label), c.metricsBytes(), file, redo);
     return c;
+  }
+
+  /**
+   * The checkpoint run {@code label} goes on from ({@link #read}), its rows file cut back to the rounds it holds (what
+   * {@link #open} then appends to); null when it has none.
+   */
+  public Checkpoint resume(String label) {
+    Checkpoint c = read(label);
+    if (c == null) return null;
+    try {
+      ResultsWriter.cutBack(rowsFile(label), c.metricsBytes(), checkpointFile(label), redo(label));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + rowsFile(label) + ": " + e.getMessage(), e);
+    }
+    return c;
+  }
+
+  private String redo(String label) {
+    return "; to redo run " + label + " from round 1, delete " + checkpointFile(label) + " and " + rowsFile(label);
   }
 
   /** Removes the files of run {@code label} (written into metrics.csv.partial, or stale). */
@@ -139,31 +151,33 @@ public final class RunCheckpoints {
   }
 
   /**
-   * Starts writing run {@code label}'s rows and checkpoints: from scratch, or after {@code from} (its rows file cut
-   * back to the rounds that checkpoint holds).
+   * Starts writing run {@code label}'s rows and checkpoints: from scratch, or after {@code from} (what {@link #resume}
+   * gave, its rows file already cut back to it: the rows are appended).
    */
   public Writer open(String label, Checkpoint from) {
     Path rows = rowsFile(label);
+    Path json = checkpointFile(label);
     try {
       Files.createDirectories(dir);
       if (from == null) {
-        Files.deleteIfExists(checkpointFile(label));
-        return new Writer(label, Files.newBufferedWriter(rows, StandardCharsets.UTF_8));
+        Files.deleteIfExists(json);
+        return new Writer(rows, json, Files.newBufferedWriter(rows, StandardCharsets.UTF_8));
       }
-      ResultsWriter.cutBack(rows, from.metricsBytes(), checkpointFile(label), "");
-      return new Writer(label, Files.newBufferedWriter(rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+      return new Writer(rows, json, Files.newBufferedWriter(rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + rows + ": " + e.getMessage(), e);
     }
   }
 
   /** One run's rows file (no header: its rows are copied under metrics.csv.partial's) and its checkpoint. */
-  public final class Writer implements RunRows, AutoCloseable {
-    private final String label;
+  public static final class Writer implements RunRows, AutoCloseable {
+    private final Path rows;
+    private final Path json;
     private final CSVPrinter csv;
 
-    private Writer(String label, BufferedWriter out) throws IOException {
-      this.label = label;
+    private Writer(Path rows, Path json, BufferedWriter out) throws IOException {
+      this.rows = rows;
+      this.json = json;
       this.csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
     }
 
@@ -182,11 +196,10 @@ public final class RunCheckpoints {
         ResultsWriter.Participation participation, double wallSeconds) {
       try {
         csv.flush();
-        new Checkpoint(Checkpoint.FORMAT, scenario, List.of(), run, round.state(), participation, wallSeconds,
-            Files.size(rowsFile(label)), ResultsWriter.RunSummary.of(run, round, participation, wallSeconds),
-            round.sites()).writeFile(checkpointFile(label));
+        Checkpoint.after(scenario, List.of(), run, round, participation, wallSeconds, Files.size(rows))
+            .writeFile(json);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + checkpointFile(label) + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
       }
     }
 
@@ -195,7 +208,7 @@ public final class RunCheckpoints {
       try {
         csv.close();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + rowsFile(label) + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot write " + rows + ": " + e.getMessage(), e);
       }
     }
   }

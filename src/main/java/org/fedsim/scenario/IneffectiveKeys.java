@@ -36,12 +36,15 @@ final class IneffectiveKeys {
   /** A key with the conditions (all of them) under which it has an effect. */
   private record Rule(String key, List<Condition> conditions) {}
 
+  /** reference.conf's scenario defaults: what a key is compared with to tell whether it is set. */
+  private static final Config DEFAULTS =
+      com.typesafe.config.ConfigFactory.defaultReference().getConfig(ScenarioLoader.DEFAULTS_PATH);
+
   private static final List<Rule> RULES = rules();
 
   private IneffectiveKeys() {}
 
   private static List<Rule> rules() {
-    Config defaults = defaults();
     List<Rule> rules = new ArrayList<>();
     String p = "dataset.partition.";
     Condition partitioned = when(p + "type", "iid", "dirichlet", "quantity", "shards");
@@ -49,13 +52,13 @@ final class IneffectiveKeys {
     rules.add(new Rule(p + "alpha", List.of(when(p + "type", "dirichlet"))));
     rules.add(new Rule(p + "exponent", List.of(when(p + "type", "quantity"))));
     rules.add(new Rule(p + "labels-per-client", List.of(when(p + "type", "shards"))));
-    section(rules, defaults, "dataset.synthetic", when("dataset.type", "synthetic"));
-    section(rules, defaults, "dataset.csv", when("dataset.type", "csv"));
+    section(rules, "dataset.synthetic", when("dataset.type", "synthetic"));
+    section(rules, "dataset.csv", when("dataset.type", "csv"));
 
     String s = "strategy.";
     for (String rule : List.of("fedavgm", "fedadagrad", "fedadam", "fedyogi", "trimmed-mean", "multi-krum", "bulyan",
         "fedprox")) {
-      section(rules, defaults, s + rule, when(s + "name", rule));
+      section(rules, s + rule, when(s + "name", rule));
     }
     rules.add(new Rule(s + "krum.f", List.of(when(s + "name", "krum", "multi-krum"))));
 
@@ -79,7 +82,7 @@ final class IneffectiveKeys {
     rules.add(new Rule("timing.time-scale", List.of(when("timing.clock", "real"))));
     rules.add(new Rule("round-policy.staleness-weight", List.of(when("round-policy.late-updates", "fold"))));
     for (Rule r : rules) {
-      if (!defaults.hasPath(r.key())) throw new IllegalStateException("no default for " + r.key());
+      if (!DEFAULTS.hasPath(r.key())) throw new IllegalStateException("no default for " + r.key());
     }
     return List.copyOf(rules);
   }
@@ -89,14 +92,10 @@ final class IneffectiveKeys {
   }
 
   /** Every key of a section of reference.conf, under the same condition. */
-  private static void section(List<Rule> rules, Config defaults, String path, Condition condition) {
-    for (Map.Entry<String, ConfigValue> e : defaults.getConfig(path).entrySet()) {
+  private static void section(List<Rule> rules, String path, Condition condition) {
+    for (Map.Entry<String, ConfigValue> e : DEFAULTS.getConfig(path).entrySet()) {
       rules.add(new Rule(path + "." + e.getKey(), List.of(condition)));
     }
-  }
-
-  private static Config defaults() {
-    return com.typesafe.config.ConfigFactory.defaultReference().getConfig(ScenarioLoader.DEFAULTS_PATH);
   }
 
   /**
@@ -106,10 +105,9 @@ final class IneffectiveKeys {
    *     in none of the runs where it is set: where it was written, and why it has no effect
    */
   static void check(List<Config> runs) {
-    Config defaults = defaults();
     List<String> errors = new ArrayList<>();
     for (Rule rule : RULES) {
-      ConfigValue fallback = defaults.getValue(rule.key());
+      ConfigValue fallback = DEFAULTS.getValue(rule.key());
       List<Config> setIn = runs.stream().filter(run -> !sameValue(run.getValue(rule.key()), fallback)).toList();
       if (setIn.isEmpty() || setIn.stream().anyMatch(run -> rule.conditions().stream().allMatch(c -> c.holds(run)))) {
         continue;
@@ -134,7 +132,7 @@ final class IneffectiveKeys {
     return ConfigReader.describe(v.origin()) + ": key '" + rule.key() + "' = " + render(v) + " has no effect: "
         + rule.key() + " applies to " + failed.governing() + " " + failed.expected() + "; this scenario has "
         + failed.governing() + " " + String.join(" or ", has) + (sweep ? " in every run of the sweep that sets it" : "")
-        + ". Remove it (or set it back to its default " + render(defaults().getValue(rule.key())) + "), or set "
+        + ". Remove it (or set it back to its default " + render(DEFAULTS.getValue(rule.key())) + "), or set "
         + failed.governing() + " = " + failed.values().stream().sorted().findFirst().orElseThrow();
   }
 

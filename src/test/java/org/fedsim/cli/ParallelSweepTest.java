@@ -278,6 +278,35 @@ class ParallelSweepTest {
     assertEquals(1, message.lines().count(), message);
   }
 
+  /**
+   * A checkpoint.json that reads but does not add up (no state; another scenario's): refused with exit code 2, naming
+   * the file, what is wrong and the way out, before anything runs.
+   */
+  @Test
+  void anIncompleteOrForeignCheckpointJsonIsRefusedNamingTheFileAndTheWayOut() throws Exception {
+    Map<String, String> faults = Map.of(
+        "{\"format\": 1, \"scenario\": \"pair\", \"finished\": [], \"run\": \"seed=1\", \"metricsBytes\": 0}",
+        ": the checkpoint has no state",
+        "{\"format\": 1, \"scenario\": \"other\", \"finished\": [], \"run\": \"seed=1\", \"metricsBytes\": 0}",
+        ": expected the checkpoint of scenario pair, it holds run seed=1 of scenario other");
+    int k = 0;
+    for (Map.Entry<String, String> fault : faults.entrySet()) {
+      Path dir = Files.createDirectories(tmp.resolve("bad" + k++));
+      Files.writeString(dir.resolve("resolved.conf"), Files.readString(pairScenario()) + "\nname = pair\n");
+      Files.writeString(dir.resolve("metrics.csv.partial"), String.join(",", ResultsWriter.COLUMNS) + "\n");
+      Files.writeString(dir.resolve(Checkpoint.FILE), fault.getKey());
+      StringWriter err = new StringWriter();
+      assertEquals(ErrorHandler.BAD_INPUT, Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+          .setErr(new PrintWriter(err)).execute("run", "--resume", dir.toString(), "-q", "--no-report"));
+      String message = err.toString().strip();
+      assertTrue(message.contains(dir.resolve(Checkpoint.FILE) + fault.getValue())
+          && message.endsWith("delete " + dir.resolve(Checkpoint.FILE) + " and run fedsim run --resume " + dir
+              + " again"), message);
+      assertEquals(1, message.lines().count(), message);
+      assertFalse(Files.exists(dir.resolve("metrics.csv")), "nothing ran");
+    }
+  }
+
   static String readLog(Path log) {
     try {
       return Files.readString(log);
