@@ -48,7 +48,13 @@ public record Checkpoint(int format, String scenario, List<ResultsWriter.RunSumm
 
   /** The checkpoint in {@code file}; an IOException says what is wrong with it. */
   private static Checkpoint parse(Path file) throws IOException {
-    Checkpoint c = MAPPER.readValue(file.toFile(), Checkpoint.class);
+    com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(file.toFile());
+    if (tree == null || !tree.isObject()) throw new IOException(file + ": not a JSON object");
+    // numbers a record would take as 0 when missing: a missing byte count would silently drop a run's rows
+    for (String field : List.of("format", "metricsBytes")) {
+      if (!tree.hasNonNull(field)) throw new IOException("no " + field);
+    }
+    Checkpoint c = MAPPER.treeToValue(tree, Checkpoint.class);
     if (c.format() != FORMAT) {
       throw new IOException(file + ": checkpoint format " + c.format() + ", expected " + FORMAT);
     }
