@@ -229,10 +229,6 @@ final class RunCommand implements Callable<Integer> {
    */
   private Integer runAll(ScenarioLoader.Loaded loaded, Path dir, ResultsWriter writer, Checkpoint from,
       ExperimentRunner runner) {
-    ConsoleReport console = new ConsoleReport(System.out, quiet);
-    console.header(loaded, dir);
-    String resolved = "# fedsim resolved scenario: every key, defaults and overrides included\n" + loaded.render();
-    writer.resolved(resolved);
     Set<String> done = new HashSet<>();
     for (ResultsWriter.RunSummary s : writer.finished()) done.add(s.run());
     List<RunSpec> todo = new ArrayList<>();
@@ -255,6 +251,11 @@ final class RunCommand implements Callable<Integer> {
         if (own != null) sideBySide.put(run.label(), own);
       }
     }
+    // after the checkpoints were checked: a refused resume prints one line and rewrites nothing
+    ConsoleReport console = new ConsoleReport(System.out, quiet);
+    console.header(loaded, dir);
+    String resolved = "# fedsim resolved scenario: every key, defaults and overrides included\n" + loaded.render();
+    writer.resolved(resolved);
     int total = (resumed == null ? 0 : resumed.scenario().rounds() - from.state().round())
         + todo.stream().mapToInt(r -> r.scenario().rounds() - (sideBySide.containsKey(r.label())
             ? Math.min(r.scenario().rounds(), sideBySide.get(r.label()).state().round()) : 0)).sum();
