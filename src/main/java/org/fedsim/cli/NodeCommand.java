@@ -50,7 +50,8 @@ final class NodeCommand implements Callable<Integer> {
   String role;
 
   @Option(names = "--sites", split = ",", paramLabel = "SITE",
-      description = "hospital: the sites this node holds, comma-separated (e.g. WHITE,BLACK)")
+      description = "hospital: the sites this node holds, comma-separated (e.g. WHITE,BLACK); default: those its "
+          + "certificate binds (fedsim certs --sites)")
   List<String> sites = new ArrayList<>();
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON over the defaults: fedsim.node.*, akka.*")
@@ -110,7 +111,10 @@ final class NodeCommand implements Callable<Integer> {
       throw new ScenarioException("--role: expected server or hospital, got '" + role + "'");
     }
     if (server && !sites.isEmpty()) throw new ScenarioException("--sites is for hospital nodes; the server holds none");
-    if (!server && sites.isEmpty()) throw new ScenarioException("a hospital node needs --sites A,B,...");
+    if (!server && sites.isEmpty() && name == null) {
+      throw new ScenarioException("a hospital node needs --sites A,B,... (or --name NAME, whose certificate binds its "
+          + "sites)");
+    }
     if (!server && (scenario != null || resume != null || out != null || !sets.isEmpty() || seed != null)) {
       throw new ScenarioException("--scenario, --resume, --set, --out and --seed are for the server node");
     }
@@ -135,7 +139,7 @@ final class NodeCommand implements Callable<Integer> {
             com.typesafe.config.ConfigValueFactory.fromAnyRef(trainingThreads));
     org.fedsim.cluster.NodeIdentity identity = org.fedsim.cluster.NodeIdentity.of(full);
     identity.requireRole(role);
-    if (!server) identity.requireSites(sites);
+    if (!server) sites = sitesFor(identity, sites);
     ModelFactory.warmUpInBackground();
     if (!server) return runHospital(full, nodeName);
     ActorSystem<Void> system = start(full);
@@ -145,6 +149,23 @@ final class NodeCommand implements Callable<Integer> {
       // coordinated shutdown: the node leaves the cluster gracefully, so no hospital node sees it as lost
       org.fedsim.cluster.NodeStop.stop(system);
     }
+  }
+
+  /**
+   * The sites a hospital node holds: those given ({@code --sites}), which its certificate must bind when it binds
+   * any, or else the sites its certificate binds.
+   */
+  static List<String> sitesFor(org.fedsim.cluster.NodeIdentity identity, List<String> given) {
+    if (!given.isEmpty()) {
+      identity.requireSites(given);
+      return given;
+    }
+    if (identity.sites().isEmpty()) {
+      throw new ScenarioException("a hospital node needs --sites A,B,...: " + (identity.certified()
+          ? "its certificate binds none (fedsim certs --sites NAME=A,B binds them)" : "there is no certificate to "
+          + "take them from"));
+    }
+    return identity.sites();
   }
 
   /** Called after every round (on the caller's thread), server only: what cluster-demo and tests use to kill nodes. */

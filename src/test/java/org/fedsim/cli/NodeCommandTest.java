@@ -18,7 +18,6 @@ class NodeCommandTest extends InProcessCli {
   @Test
   void badRolesSitesAndServerOptionsAreRefused() {
     refused("--role: expected server or hospital", "node", "--role", "manager");
-    refused("needs --sites", "node", "--role", "hospital");
     refused("--sites is for hospital nodes", "node", "--role", "server", "--sites", "A", "--scenario", "x.conf");
     refused("needs --scenario", "node", "--role", "server");
     refused("are for the server node", "node", "--role", "hospital", "--sites", "A", "--scenario", "x.conf");
@@ -52,6 +51,16 @@ class NodeCommandTest extends InProcessCli {
     refused("--sites: this node's certificate 'CN=h1,OU=hospital,O=fedsim' does not hold [BLACK] (it holds [WHITE, "
         + "HISPANIC/LATINO])", "node", "--role", "hospital", "--sites", "WHITE,BLACK", "--name", "h1", "--certs",
         tmp.toString());
+    org.fedsim.cluster.NodeIdentity h1 = org.fedsim.cluster.NodeIdentity.of(org.fedsim.cluster.NodeConfig.build(
+        org.fedsim.cluster.NodeConfig.with(org.fedsim.cluster.NodeConfig.load(null), "tls.certs-dir", tmp.toString()),
+        "hospital", "h1"));
+    assertEquals(java.util.List.of("WHITE", "HISPANIC/LATINO"), NodeCommand.sitesFor(h1, java.util.List.of()),
+        "without --sites, the sites its certificate binds");
+    assertEquals(java.util.List.of("WHITE"), NodeCommand.sitesFor(h1, java.util.List.of("WHITE")));
+    assertEquals(0, execute("certs", "--out", tmp.toString(), "--nodes", "h3"));
+    refused("a hospital node needs --sites A,B,...: its certificate binds none", "node", "--role", "hospital",
+        "--name", "h3", "--certs", tmp.toString());
+    refused("(or --name NAME, whose certificate binds its sites)", "node", "--role", "hospital");
     refused("--sites server=...: 'server' is a server", "certs", "--out", tmp.resolve("x").toString(), "--nodes",
         "server,h2", "--sites", "server=WHITE");
     refused("--sites h9=...: 'h9' is not one of --nodes", "certs", "--out", tmp.resolve("x").toString(), "--nodes",
