@@ -160,12 +160,13 @@ final class NodeCommand implements Callable<Integer> {
       identity.requireSites(given);
       return given;
     }
-    if (identity.sites().isEmpty()) {
+    List<String> bound = identity.sites();
+    if (bound.isEmpty()) {
       throw new ScenarioException("a hospital node needs --sites A,B,...: " + (identity.certified()
           ? "its certificate binds none (fedsim certs --sites NAME=A,B binds them)" : "there is no certificate to "
           + "take them from"));
     }
-    return identity.sites();
+    return bound;
   }
 
   /** Called after every round (on the caller's thread), server only: what cluster-demo and tests use to kill nodes. */
